@@ -553,3 +553,19 @@ def test_west_yorkshire_policeuk_check_recorded() -> None:
     wy = ref.manifest()["checks"]["west_yorkshire_policeuk_points"]
     assert wy["points"] > 80_000
     assert wy["pct_nearest_postcode_west_yorkshire"] > 99.0
+
+
+def test_postcodes_parquet_queryable_with_duckdb() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    n, scot = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE force_id IS NULL) FROM read_parquet(?)",
+        [str(ref.postcodes_path())],
+    ).fetchone()
+    assert n > 1_600_000
+    assert 100_000 < scot < 200_000  # Scottish postcodes carry no force
+    described = con.execute(
+        "DESCRIBE SELECT * FROM read_parquet(?)", [str(ref.postcodes_path())]
+    ).fetchall()
+    types = {row[0]: row[1] for row in described}
+    assert types["latitude"] == "FLOAT" and types["quality"] == "TINYINT"
