@@ -1,0 +1,41 @@
+# toex: the two set-up commands are `make demo` (the main job) and `make test` (every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench setup system-deps clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+## The main job: generate (or reuse) the medium synthetic dataset and run the whole pipeline.
+demo: setup
+	$(BIN)/toex demo
+
+## Every test: lint, types (strict on src/), then the test suite.
+test: setup system-deps lint typecheck unit
+
+lint:
+	$(BIN)/ruff check src tests scripts
+
+typecheck:
+	$(BIN)/mypy
+
+unit:
+	$(BIN)/pytest -q -n 2 -m "not slow"
+
+## Benchmarks (print their figures; see docs/benchmarks.md).
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,49 @@
+"""What every command shares: the console, store options, error handling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from toex.config import Settings, load_settings
+from toex.errors import ToexError
+from toex.store import Store, open_store
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store file (default: $TOEX_STORE or ./toex.duckdb).", show_default=False),
+]
+
+
+def settings(store: Path | None = None) -> Settings:
+    """Settings from the environment with the command's options on top."""
+    return load_settings(store=store)
+
+
+@contextmanager
+def opened_store(store: Path | None, *, read_only: bool = False) -> Iterator[Store]:
+    """Open the store, turning toex errors into a one-line message and exit code 1."""
+    cfg = settings(store)
+    try:
+        handle = open_store(cfg.store, read_only=read_only)
+    except ToexError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line error and return the exit to raise."""
+    err_console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(1)

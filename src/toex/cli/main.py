@@ -1,0 +1,37 @@
+"""The ``toex`` command: one sub-command per stage of the pipeline."""
+
+from __future__ import annotations
+
+import typer
+
+from toex import __version__
+from toex.cli.audit import audit_app
+from toex.cli.ingest import ingest_command, quarantine_command, status_command
+
+app = typer.Typer(
+    name="toex",
+    help="Analysis for exploitation hubs: ingest, resolve, graph, detect, assess, task and share.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.command("ingest")(ingest_command)
+app.command("status")(status_command)
+app.command("quarantine")(quarantine_command)
+app.add_typer(audit_app, name="audit")
+# Stage commands register here, one line each.
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        typer.echo(f"toex {__version__}")
+        raise typer.Exit()
+
+
+def main() -> None:
+    """Entry point of the ``toex`` console script."""
+    app()
