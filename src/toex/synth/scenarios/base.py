@@ -1,0 +1,278 @@
+"""What every planted scenario uses: a :class:`Planter` that creates true entities,
+events and links in named sources, and records the network's truth.
+
+Planted entities get ids below :data:`~toex.synth.tables.BLOCK`; the writer renders
+them with the same noise and numbering as the background, so nothing in a record
+tells them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toex.synth.background import company_numbers, source_specs, vehicle_descriptions, vrms
+from toex.synth.config import SynthConfig
+from toex.synth.names import sample_forenames, sample_middles, sample_surnames
+from toex.synth.places import make_locations
+from toex.synth.refdata import force_ids, names, region_of
+from toex.synth.tables import SourceData, SourceSpec, truth_id
+from toex.synth.timeline import Timeline, age_on
+
+#: How often a source records a person's home with them (as the background does).
+HOME_RATE = {"crime": 0.8, "custody": 0.95, "missing": 1.0, "intel": 0.7, "stopsearch": 0.6, "nrm": 0.6, "companies": 0.0}
+SPECIAL = {
+    "nrm": SourceSpec("nrm", "National Referral Mechanism referrals", "home-office", "nrm"),
+    "companies": SourceSpec("companies", "Companies register", "companies-register", "companies"),
+}
+
+
+@dataclass
+class PlantedPerson:
+    eid: int
+    home: int | None
+    phone: int | None = None
+
+
+@dataclass
+class Planted:
+    """Everything the scenarios planted."""
+
+    sources: dict[str, SourceData] = field(default_factory=dict)
+    networks: list[dict[str, Any]] = field(default_factory=list)
+    safeguarding: list[dict[str, str]] = field(default_factory=list)
+    trends: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+
+
+def owner_of(forces: list[str]) -> tuple[str, str, list[str]]:
+    """(owner level, owner unit, regions) by the rule: one force -> local; several forces
+    of one region -> regional; several regions (London counts as one) -> national."""
+    fs = sorted(set(forces))
+    regions = sorted({region_of(f) or f for f in fs})
+    if len(fs) == 1:
+        return "local", fs[0], regions
+    if len(regions) == 1:
+        return "regional", regions[0], regions
+    return "national", "nca", regions
+
+
+class Planter:
+    """Builds planted entities and records; one per generation run."""
+
+    def __init__(self, cfg: SynthConfig, seed: int, tl: Timeline) -> None:
+        self.cfg, self.seed, self.tl = cfg, seed, tl
+        self.out = Planted()
+        self._next = {"person": 1, "location": 1, "object": 1, "organisation": 1, "event": 1}
+        self._people: dict[int, dict[str, Any]] = {}
+        self._locations: dict[int, dict[str, Any]] = {}
+        self._objects: dict[int, dict[str, Any]] = {}
+        self._orgs: dict[int, dict[str, Any]] = {}
+        self.homes: dict[int, int] = {}
+        self.phones: dict[int, int] = {}
+        self._force_names = {f: f for f in force_ids()}
+
+    # -- ids and sources ---------------------------------------------------------
+    def _id(self, kind: str) -> int:
+        n = self._next[kind]
+        self._next[kind] = n + 1
+        return n
+
+    def source(self, force_or_special: str, kind: str = "") -> SourceData:
+        """The planted part of a source: ``source("suffolk", "crime")`` or ``source("nrm")``."""
+        sid = force_or_special if not kind else f"{force_or_special}-{kind}"
+        if sid not in self.out.sources:
+            if not kind:
+                spec = SPECIAL[sid]
+            else:
+                key = {"crime": "crime", "custody": "custody", "missing": "missing", "intel": "intelligence",
+                       "stopsearch": "stop_search"}[kind]
+                spec = source_specs(force_or_special, force_or_special)[key]
+            self.out.sources[sid] = SourceData(spec)
+        return self.out.sources[sid]
+
+    # -- entities ------------------------------------------------------------------
+    def person(self, rng: np.random.Generator, sex: str, age: float, origin: str, surname: str | None = None,
+               home: int | None = None, phone: bool = True, offender: bool = False) -> int:
+        """A true person ``age`` years old at the end date."""
+        eid = self._id("person")
+        o = np.array([origin], dtype=object)
+        s = np.array([sex], dtype=object)
+        first = sample_forenames(rng, o, s)
+        middle = sample_middles(rng, o, s, first)
+        dob = self.tl.end64 - np.timedelta64(int(age * 365.25), "D")
+        pnc = f"{int(rng.integers(2005, 2024))}/{int(rng.integers(0, 9_999_999)):07d}{'ABCDEFGHJKLMNPQRTUVWXYZ'[int(rng.integers(0, 23))]}" if offender else ""
+        self._people[eid] = {
+            "eid": eid, "first": str(first[0]), "middle": str(middle[0]),
+            "surname": surname or str(sample_surnames(rng, o)[0]), "dob": dob, "sex": sex, "origin": origin, "pnc": pnc,
+        }
+        if home is not None:
+            self.homes[eid] = home
+        if phone:
+            self.phones[eid] = self.obj("phone", "07" + str(int(rng.integers(100_000_000, 999_999_999))), "mobile")
+        return eid
+
+    def surname(self, rng: np.random.Generator, origin: str) -> str:
+        return str(sample_surnames(rng, np.array([origin], dtype=object))[0])
+
+    def dob(self, eid: int) -> np.datetime64:
+        return np.datetime64(self._people[eid]["dob"], "D")
+
+    def age_at(self, eid: int, when: np.datetime64) -> int:
+        return int(age_on(np.array([self.dob(eid)]), np.array([when]))[0])
+
+    def location(self, rng: np.random.Generator, force: str, kind: str, premise: str | None = None,
+                 building: str | None = None) -> int:
+        eid = self._id("location")
+        df = make_locations(rng, force, np.array([eid]), kind, premise)
+        row = df.iloc[0].to_dict()
+        if building is not None:
+            row["building"] = building
+        self._locations[eid] = row
+        return eid
+
+    def obj(self, kind: str, value: str, description: str = "") -> int:
+        eid = self._id("object")
+        self._objects[eid] = {"eid": eid, "kind": kind, "value": value, "description": description}
+        return eid
+
+    def vehicle(self, rng: np.random.Generator) -> int:
+        return self.obj("vehicle", str(vrms(rng, 1)[0]), str(vehicle_descriptions(rng, 1)[0]))
+
+    def account(self, rng: np.random.Generator) -> int:
+        sc = f"{int(rng.integers(10, 99))}-{int(rng.integers(10, 99))}-{int(rng.integers(10, 99))}"
+        return self.obj("bank-account", f"{sc} {int(rng.integers(10_000_000, 99_999_999))}", "current account")
+
+    def company(self, name: str, sic: str, incorporated: np.datetime64) -> int:
+        eid = self._id("organisation")
+        self._orgs[eid] = {
+            "eid": eid, "name": name.upper(), "company_number": str(company_numbers(np.array([eid + 9_000_000]))[0]),
+            "kind": "company", "incorporated": str(np.datetime64(incorporated, "D")), "dissolved": "", "sic_code": sic,
+        }
+        return eid
+
+    # -- records ---------------------------------------------------------------------
+    def _appear(self, src: SourceData, kind: str, eid: int) -> None:
+        if kind == "person":
+            src.persons.append(pd.DataFrame([self._people[eid]]))
+        elif kind == "location":
+            src.locations.append(pd.DataFrame([self._locations[eid]]))
+        elif kind == "object":
+            src.objects.append(pd.DataFrame([self._objects[eid]]))
+        elif kind == "organisation":
+            src.organisations.append(pd.DataFrame([self._orgs[eid]]))
+
+    def link(self, src: SourceData, from_kind: str, from_id: int, to_kind: str, to_id: int, role: str,
+             since: str = "", until: str = "") -> None:
+        for kind, eid in ((from_kind, from_id), (to_kind, to_id)):
+            self._appear(src, kind, eid)
+        src.links.append(pd.DataFrame([{"from_kind": from_kind, "from_id": from_id, "to_kind": to_kind,
+                                         "to_id": to_id, "role": role, "since": since, "until": until}]))
+
+    def event(self, src: SourceData, kind: str, when: np.datetime64, force: str, loc: int | None = None,
+              hours: float | None = None, **cols: str) -> int:
+        key = self._id("event")
+        w = np.datetime64(when, "s")
+        w = min(w, np.datetime64(self.tl.end64, "s") + np.timedelta64(86399, "s"))
+        row: dict[str, Any] = {"key": key, "kind": kind, "occurred_from": w,
+                               "occurred_to": w + np.timedelta64(int(hours * 3600), "s") if hours else np.datetime64("NaT", "s"),
+                               "force": force, "loc": -1 if loc is None else loc}
+        for c in ("offence_code", "category", "description", "grading", "outcome"):
+            row[c] = cols.get(c, "")
+        src.events.append(pd.DataFrame([row]))
+        if loc is not None:
+            self._appear(src, "location", loc)
+        return key
+
+    def involve(self, src: SourceData, rng: np.random.Generator, person: int, event: int, role: str,
+                home_rate: float | None = None, phone_rate: float = 0.3) -> None:
+        """person -role-> event, with (like the background) their home and phone some of the time."""
+        self.link(src, "person", person, "event", event, role)
+        sid = src.spec.id
+        rate = home_rate if home_rate is not None else HOME_RATE.get(sid.rsplit("-", 1)[-1], 0.7)
+        if person in self.homes and rng.random() < rate:
+            self.link(src, "person", person, "location", self.homes[person], "resides-at")
+        if person in self.phones and rng.random() < phone_rate:
+            self.link(src, "person", person, "object", self.phones[person], "uses")
+
+    # -- truth -------------------------------------------------------------------------
+    def network(self, scenario: str, index: int, decoy: bool, threats: list[str], forces: list[str],
+                members: list[tuple[str, int, str]], summary: str) -> str:
+        nid = f"{scenario}-{index + 1}"
+        level, unit, regions = owner_of(forces)
+        seen: set[tuple[str, int]] = set()
+        out_members = []
+        for kind, eid, role in members:
+            if (kind, eid) in seen:
+                continue
+            seen.add((kind, eid))
+            out_members.append({"entity_id": truth_id(kind, eid), "kind": kind, "role": role})
+        self.out.networks.append({
+            "id": nid, "scenario": scenario, "decoy": decoy, "threats": threats, "forces": sorted(set(forces)),
+            "regions": regions, "owner_level": level, "owner_unit": unit, "members": out_members, "summary": summary,
+        })
+        if not decoy:
+            for m in out_members:
+                if m["role"] == "exploited" and m["kind"] == "person":
+                    self.out.safeguarding.append({"entity_id": m["entity_id"], "network_id": nid, "reason": summary})
+        return nid
+
+    def finish(self) -> Planted:
+        self.out.people = list(self._people.values())
+        return self.out
+
+    # -- common draws ------------------------------------------------------------------
+    def date_between(self, rng: np.random.Generator, start: np.datetime64, end: np.datetime64) -> np.datetime64:
+        s = np.datetime64(start, "s")
+        span = int((np.datetime64(end, "s") - s).astype(np.int64))
+        return s + np.timedelta64(int(rng.integers(0, max(span, 1))), "s")
+
+    def days_before_end(self, days: int) -> np.datetime64:
+        return np.datetime64(self.tl.end64 - np.timedelta64(days, "D"), "s")
+
+
+def pick_forces(rng: np.random.Generator, k: int, exclude: set[str], distinct_regions: bool = True,
+                avoid_regions: set[str] | None = None) -> list[str]:
+    """k territorial forces (no BTP or City of London), in distinct regions when asked."""
+    pool = [f for f in force_ids() if f not in exclude and f not in ("btp", "city-of-london")]
+    order = rng.permutation(len(pool))
+    chosen: list[str] = []
+    regions = set(avoid_regions or set())
+    for i in order:
+        f = pool[int(i)]
+        r = region_of(f) or f
+        if distinct_regions and r in regions:
+            continue
+        chosen.append(f)
+        regions.add(r)
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def neighbour_forces(force: str) -> list[str]:
+    """Forces sorted by distance from ``force`` (nearest first, itself excluded)."""
+    from toex import reference
+
+    fs = {f.force_id: f for f in reference.forces() if f.force_id not in ("btp",)}
+    me = fs[force]
+    dist = sorted(((f.latitude - me.latitude) ** 2 + ((f.longitude - me.longitude) * 0.62) ** 2, fid)
+                  for fid, f in fs.items() if fid != force and fid != "city-of-london")
+    return [fid for _, fid in dist]
+
+
+def choose_origin(rng: np.random.Generator, options: tuple[str, ...] | None = None) -> str:
+    pool = options or names().origins
+    return str(pool[int(rng.integers(0, len(pool)))])
+
+
+def iso(d: np.datetime64) -> str:
+    return str(np.datetime64(d, "D"))
+
+
+def today(tl: Timeline) -> date:
+    return tl.end
