@@ -51,7 +51,7 @@ def insert_canonical(store: Store, source_id: str, load_id: str) -> dict[str, in
     for file in fmt.ENTITY_FILES:
         store.execute(
             f"""INSERT INTO {file} SELECT $source, trim(ref), $load, __file, __line, {_select(file)}
-            FROM __chk_{file} WHERE __reason IS NULL ORDER BY __file, __line""",
+            FROM __chk_{file} WHERE __reason IS NULL""",
             params,
         )
         counts[file] = int(store.scalar(f"SELECT count(*) FROM __chk_{file} WHERE __reason IS NULL"))
@@ -59,7 +59,7 @@ def insert_canonical(store: Store, source_id: str, load_id: str) -> dict[str, in
         f"""INSERT INTO links SELECT $source, $load, __file, __line, trim(from_ref), trim(to_ref),
             __from_kind, __to_kind, lower(trim(role)), {n.date_value(_b('since'))}, {n.date_value(_b('until'))},
             __attributes
-        FROM __chk_links WHERE __reason IS NULL ORDER BY __file, __line""",
+        FROM __chk_links WHERE __reason IS NULL""",
         params,
     )
     counts["links"] = int(store.scalar("SELECT count(*) FROM __chk_links WHERE __reason IS NULL"))
@@ -75,7 +75,7 @@ def insert_quarantine(store: Store, source_id: str, load_id: str, files: tuple[s
             f"""INSERT INTO quarantine
             SELECT $load, $source, __file, __line, __reason,
                    CAST(to_json(struct_pack({fields}, extra := __attributes)) AS VARCHAR)
-            FROM __chk_{file} WHERE __reason IS NOT NULL ORDER BY __file, __line""",
+            FROM __chk_{file} WHERE __reason IS NOT NULL""",
             {"source": source_id, "load": load_id},
         )
         total += int(store.scalar(f"SELECT count(*) FROM __chk_{file} WHERE __reason IS NOT NULL"))

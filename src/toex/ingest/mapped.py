@@ -149,6 +149,8 @@ def load_mapped_export(store: Store, export: Path, mapping_path: Path, actor: st
                 store.execute(f"CREATE OR REPLACE TEMP TABLE __stg_{file} AS " + " UNION ALL ".join(selects[file]))
             else:
                 shape_staged(store, file, None)
+        for i in range(len(files)):
+            store.execute(f"DROP TABLE IF EXISTS __raw_export_{i}")
         from toex.ingest.phones import normalise_remaining_phones
         from toex.ingest.validate import check_staged
 

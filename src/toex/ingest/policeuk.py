@@ -100,7 +100,7 @@ def _insert_sql() -> str:
                {n.blank(c['outcome'])}, {n.blank(c['lsoa_code'])},
                TRY_CAST({c['latitude']} AS DOUBLE), TRY_CAST({c['longitude']} AS DOUBLE), {n.blank(c['location'])},
                json_object('lsoa_name', {n.blank(c['lsoa_name'])}, 'context', {n.blank(c['context'])})
-        FROM __chk_policeuk WHERE __reason IS NULL ORDER BY __line"""
+        FROM __chk_policeuk WHERE __reason IS NULL"""
 
 
 def load_policeuk_file(store: Store, path: Path, actor: str = "cli") -> LoadResult:

@@ -96,10 +96,11 @@ def stage_csv(
         "rejects_table='__toex_rejects', rejects_scan='__toex_reject_scans')"
     )
     params = {"path": str(path), "columns": columns, "delim": delimiter, "encoding": duck_encoding}
+    params["file"] = path.name
     try:
         store.execute(
-            f"CREATE OR REPLACE TEMP TABLE {quote_ident(table + '__raw')} AS "
-            f"SELECT *, row_number() OVER () AS __row FROM {source}",
+            f"CREATE OR REPLACE TEMP TABLE {quote_ident(table)} AS "
+            f"SELECT *, $file AS __file, row_number() OVER () + 1 AS __line FROM {source}",
             params,
         )
         reject_rows = store.fetchall(
@@ -115,23 +116,27 @@ def stage_csv(
 
 def _number_lines(store: Store, table: str, path: Path, rejects: tuple[Reject, ...]) -> None:
     """Give each parsed row its line: the n-th line number >= 2 that was not rejected."""
-    raw = quote_ident(table + "__raw")
+    _drop_reject_tables(store)
+    if not rejects:
+        return  # rows are numbered in file order already
+    staged = quote_ident(table)
     store.execute("CREATE OR REPLACE TEMP TABLE __toex_rejected_lines (line BIGINT)")
-    if rejects:
-        store.con.executemany("INSERT INTO __toex_rejected_lines VALUES (?)", [[r.line] for r in rejects])
+    store.con.executemany("INSERT INTO __toex_rejected_lines VALUES (?)", [[r.line] for r in rejects])
     store.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {quote_ident(table)} AS
+        f"""CREATE OR REPLACE TEMP TABLE {staged} AS
         WITH lines AS (
-            SELECT line, row_number() OVER (ORDER BY line) AS __row
-            FROM (SELECT range + 2 AS line FROM range((SELECT count(*) FROM {raw})
+            SELECT line, row_number() OVER (ORDER BY line) + 1 AS __line
+            FROM (SELECT range + 2 AS line FROM range((SELECT count(*) FROM {staged})
                                                       + (SELECT count(*) FROM __toex_rejected_lines))
                   WHERE range + 2 NOT IN (SELECT line FROM __toex_rejected_lines))
         )
-        SELECT r.* EXCLUDE (__row), $file AS __file, l.line AS __line
-        FROM {raw} r JOIN lines l USING (__row) ORDER BY l.line""",
-        {"file": path.name},
+        SELECT r.* EXCLUDE (__line), l.line AS __line
+        FROM {staged} r JOIN lines l USING (__line) ORDER BY l.line"""
     )
-    store.execute(f"DROP TABLE {raw}")
+    store.execute("DROP TABLE __toex_rejected_lines")
+
+
+def _drop_reject_tables(store: Store) -> None:
     store.execute("DROP TABLE IF EXISTS __toex_rejects")
     store.execute("DROP TABLE IF EXISTS __toex_reject_scans")
 

@@ -146,20 +146,24 @@ def _check_links(store: Store) -> None:
         ("fa.kind <> rk.from_kind OR ta.kind <> rk.to_kind",
          f"'role ' || {_q('rk.role')} || ' links ' || {_a('rk.from_kind')} || ' to ' || {_a('rk.to_kind')} || "
          f"', not ' || {_a('fa.kind')} || ' to ' || {_a('ta.kind')}"),
-        ("fv.ref IS NULL", f"'from_ref ' || {_q('trim(s.from_ref)')} || ' refers to a quarantined row'"),
-        ("tv.ref IS NULL", f"'to_ref ' || {_q('trim(s.to_ref)')} || ' refers to a quarantined row'"),
+        ("NOT fa.valid", f"'from_ref ' || {_q('trim(s.from_ref)')} || ' refers to a quarantined row'"),
+        ("NOT ta.valid", f"'to_ref ' || {_q('trim(s.to_ref)')} || ' refers to a quarantined row'"),
         (f"{b('s.since')} IS NOT NULL AND NOT {n.date_ok(b('s.since'))}", f"'unparseable date ' || {_q('s.since')} || ' in since'"),
         (f"{b('s.until')} IS NOT NULL AND NOT {n.date_ok(b('s.until'))}", f"'unparseable date ' || {_q('s.until')} || ' in until'"),
     ]
+    store.execute(
+        """CREATE OR REPLACE TEMP TABLE __ref_index AS
+        SELECT a.ref, min(a.kind) AS kind, bool_or(v.ref IS NOT NULL) AS valid
+        FROM __all_refs a LEFT JOIN __valid_refs v ON v.ref = a.ref AND v.kind = a.kind
+        GROUP BY a.ref"""
+    )
     store.execute(
         f"""CREATE OR REPLACE TEMP TABLE __chk_links AS
         SELECT s.*, fa.kind AS __from_kind, ta.kind AS __to_kind, {_case(rules)} AS __reason
         FROM __stg_links s
         LEFT JOIN {_role_kinds_sql()} ON rk.role = lower(trim(s.role))
-        LEFT JOIN (SELECT ref, min(kind) AS kind FROM __all_refs GROUP BY ref) fa ON fa.ref = trim(s.from_ref)
-        LEFT JOIN (SELECT ref, min(kind) AS kind FROM __all_refs GROUP BY ref) ta ON ta.ref = trim(s.to_ref)
-        LEFT JOIN (SELECT DISTINCT ref FROM __valid_refs) fv ON fv.ref = trim(s.from_ref)
-        LEFT JOIN (SELECT DISTINCT ref FROM __valid_refs) tv ON tv.ref = trim(s.to_ref)"""
+        LEFT JOIN __ref_index fa ON fa.ref = trim(s.from_ref)
+        LEFT JOIN __ref_index ta ON ta.ref = trim(s.to_ref)"""
     )
 
 

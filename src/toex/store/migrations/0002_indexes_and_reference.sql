@@ -1,12 +1,7 @@
--- Schema 2: look-up indexes on provenance and the reference tables that SQL
--- stages join to. The reference tables' rows are (re)loaded from the package
--- whenever the package's reference data version changes.
-
-CREATE INDEX persons_src_ref ON persons (source_id, ref);
-CREATE INDEX locations_src_ref ON locations (source_id, ref);
-CREATE INDEX objects_src_ref ON objects (source_id, ref);
-CREATE INDEX organisations_src_ref ON organisations (source_id, ref);
-CREATE INDEX events_src_ref ON events (source_id, ref);
+-- Schema 2: the reference tables that SQL stages join to. Their rows are
+-- (re)loaded from the package whenever the package's reference data version
+-- changes. (No ART indexes on the record tables: they slow bulk loads several
+-- fold, and DuckDB's zone maps serve look-ups by source and ref well enough.)
 
 CREATE TABLE ref_forces (
     force_id VARCHAR PRIMARY KEY, name VARCHAR, short_name VARCHAR, policeuk_name VARCHAR,
