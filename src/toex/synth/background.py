@@ -78,12 +78,12 @@ def _ids(force_index: int, kind_offset: int, n: int) -> np.ndarray:
 def make_population(cfg: SynthConfig, seed: int, force: str, force_index: int, n_people: int, tl: Timeline) -> Population:
     rng = rng_for(seed, force, "population")
     sizes_p = np.array([0.29, 0.34, 0.16, 0.14, 0.05, 0.02])
-    n_house = int(n_people / 2.4) + 10
+    n_house = int(n_people / 1.8) + 10
     sizes = rng.choice(np.arange(1, 7), size=n_house, p=sizes_p)
     hmo = rng.random(n_house) < 0.025
     sizes[hmo] = rng.integers(4, 8, size=int(hmo.sum()))
     cum = np.cumsum(sizes)
-    n_house = int(np.searchsorted(cum, n_people) + 1)
+    n_house = min(len(sizes), int(np.searchsorted(cum, n_people) + 1))
     sizes, hmo = sizes[:n_house], hmo[:n_house]
     household = np.repeat(np.arange(n_house), sizes)
     starts = np.repeat(np.cumsum(sizes) - sizes, sizes)

@@ -57,7 +57,7 @@ class VolumeConfig(_Model):
     missing_share: float = Field(0.055, ge=0, le=1, description="Share of events that are missing episodes.")
     nrm_share: float = Field(0.004, ge=0, le=1, description="Share of events that are NRM referrals (background).")
     companies_per_1000_offences: float = Field(25.0, ge=0, description="Background companies in the register per 1,000 offences.")
-    population_per_offence: float = Field(0.55, gt=0, description="True people in a force's population per offence.")
+    population_per_offence: float = Field(0.9, gt=0, description="True people in a force's population per offence.")
     suspect_identified: float = Field(0.38, ge=0, le=1, description="Share of offences with at least one suspect.")
     offender_share: float = Field(0.22, ge=0, le=1, description="Share of people aged 10+ who ever offend.")
 
