@@ -1,0 +1,188 @@
+"""The safeguarding list: people judged likely to be exploited, most urgent first.
+
+Safeguarding first: children and NRM-referred people rank ahead of everyone
+else, and every summary uses non-criminalising words (potential victim,
+likely exploited), never the language of enforcement. A person is listed when
+they are an ``exploited`` member of a network or their exploitation
+indicators (``person_indicators``) reach the threshold in ``weights.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from toex import reference
+from toex.assess.config import Weights
+from toex.assess.facts import age_sql, date_literal
+from toex.store import Store
+
+#: Words a safeguarding summary must never use of the person it describes.
+CRIMINALISING_WORDS = ("offender", "suspect", "criminal", "perpetrator", "gang member", "culprit", "accused")
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a safeguarding referral goes."""
+
+    force: str | None
+    area: str | None
+    is_child: bool
+    nrm_referred: bool
+
+    def text(self) -> str:
+        """The route in words."""
+        force_name = _force_name(self.force) if self.force else "the force where they live (home address not known)"
+        services = "children's services" if self.is_child else "adult social care"
+        area = f"for {self.area}" if self.area else "where they live"
+        text = f"safeguarding referral to {force_name} and local authority {services} {area}"
+        if self.nrm_referred:
+            text += "; already referred to the NRM: support the referral"
+        return text
+
+
+def _force_name(force_id: str) -> str:
+    try:
+        return reference.force(force_id).name
+    except KeyError:
+        return force_id
+
+
+def home_addresses_sql() -> str:
+    """SQL: each person entity's latest home address with its force (postcode district, else events)."""
+    districts = str(reference.table_paths()["postcode_districts"])
+    d = districts.replace("'", "''")
+    return f"""
+        WITH res AS (
+            SELECT per.entity_id, le.town, le.postcode, l.since,
+                   row_number() OVER (PARTITION BY per.entity_id
+                                      ORDER BY (l.role = 'resides-at') DESC, l.since DESC NULLS LAST, le.postcode) AS rn
+            FROM entity_records per
+            JOIN links l ON l.source_id = per.source_id AND l.from_ref = per.ref AND l.from_kind = 'person'
+                 AND l.role IN ('resides-at', 'stays-at')
+            JOIN entity_records lr ON lr.source_id = l.source_id AND lr.ref = l.to_ref AND lr.kind = 'location'
+            JOIN location_entities le ON le.entity_id = lr.entity_id
+            WHERE per.kind = 'person'
+        ), pd AS (SELECT district, force_id FROM read_csv('{d}', header = true, all_varchar = true))
+        SELECT res.entity_id, res.town, res.postcode, split_part(res.postcode, ' ', 1) AS district, pd.force_id
+        FROM res LEFT JOIN pd ON pd.district = split_part(res.postcode, ' ', 1)
+        WHERE res.rn = 1
+    """
+
+
+def build_safeguarding(store: Store, weights: Weights, at: date, today: date | None = None) -> int:
+    """Replace ``safeguarding_list``; return how many people are on it."""
+    cfg = weights.safeguarding
+    w = {str(k): float(v) for k, v in (cfg.get("weights") or {}).items()}
+    total_w = sum(w.values()) or 1.0
+    today = today or at  # 'today' is the dataset's latest record, as in detect
+    has_locations = store.table_exists("location_entities")
+    home = home_addresses_sql() if has_locations else (
+        "SELECT NULL::VARCHAR AS entity_id, NULL::VARCHAR AS town, NULL::VARCHAR AS postcode, "
+        "NULL::VARCHAR AS district, NULL::VARCHAR AS force_id WHERE false")
+    indicators = (
+        "SELECT entity_id, sum(weight) AS w, string_agg(indicator, ';' ORDER BY weight DESC, indicator) AS codes "
+        "FROM (SELECT entity_id, indicator, max(weight) AS weight FROM person_indicators GROUP BY ALL) GROUP BY entity_id"
+        if store.table_exists("person_indicators")
+        else "SELECT NULL::VARCHAR AS entity_id, 0.0 AS w, NULL::VARCHAR AS codes WHERE false"
+    )
+    ranked_networks = (
+        "SELECT network_id, rank FROM network_scores" if store.table_exists("network_scores")
+        else "SELECT NULL::VARCHAR AS network_id, NULL::INTEGER AS rank WHERE false"
+    )
+    store.execute("DELETE FROM safeguarding_list")
+    store.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE __sg AS
+        WITH ind AS ({indicators}),
+        mem AS (
+            SELECT nm.entity_id,
+                   arg_min(nm.network_id, (CASE WHEN nm.role = 'exploited' THEN 0 ELSE 1 END) * 100000
+                           + coalesce(r.rank, 99999)) AS network_id,
+                   bool_or(nm.role = 'exploited') AS exploited
+            FROM network_members nm LEFT JOIN ({ranked_networks}) r ON r.network_id = nm.network_id
+            WHERE nm.kind = 'person' GROUP BY nm.entity_id
+        ),
+        cand AS (
+            SELECT entity_id FROM ind WHERE w >= ?
+            UNION SELECT entity_id FROM mem WHERE exploited
+        ),
+        ev AS (
+            SELECT er.entity_id,
+                   count(DISTINCT e.source_id || ':' || e.ref) FILTER (WHERE e.kind = 'missing-episode') AS missing,
+                   bool_or(e.kind = 'nrm-referral') AS nrm,
+                   mode(e.force) AS usual_force
+            FROM cand JOIN entity_records er ON er.entity_id = cand.entity_id AND er.kind = 'person'
+            JOIN links l ON l.source_id = er.source_id AND l.from_ref = er.ref AND l.from_kind = 'person' AND l.to_kind = 'event'
+            JOIN events e ON e.source_id = l.source_id AND e.ref = l.to_ref
+            GROUP BY er.entity_id
+        ),
+        home AS ({home})
+        SELECT cand.entity_id,
+               {age_sql('pe.dob', 'pe.dob_year', date_literal(today))} AS age_today,
+               {age_sql('pe.dob', 'pe.dob_year', date_literal(at))} AS age_then,
+               coalesce(ind.w, 0) AS ind_w, ind.codes, mem.network_id, coalesce(mem.exploited, false) AS exploited,
+               coalesce(ev.missing, 0) AS missing, coalesce(ev.nrm, false) AS nrm,
+               coalesce(home.force_id, ev.usual_force) AS home_force,
+               coalesce(home.town || ' (' || home.district || ')', home.town, home.district) AS home_area
+        FROM cand
+        LEFT JOIN ind ON ind.entity_id = cand.entity_id
+        LEFT JOIN mem ON mem.entity_id = cand.entity_id
+        LEFT JOIN ev ON ev.entity_id = cand.entity_id
+        LEFT JOIN home ON home.entity_id = cand.entity_id
+        LEFT JOIN person_entities pe ON pe.entity_id = cand.entity_id
+        """,
+        [float(cfg.get("min_indicator_weight", 1.0))],
+    )
+    scale = float(cfg.get("indicator_scale", 3.0))
+    missing_full = float(cfg.get("missing_at_full", 4))
+    store.execute(
+        f"""
+        INSERT INTO safeguarding_list (rank, entity_id, score, age, network_id, indicators, is_child,
+                                       nrm_referred, home_force, home_area, summary)
+        SELECT row_number() OVER (ORDER BY (is_child OR nrm) DESC, score DESC, entity_id), entity_id, score,
+               age_today, network_id, codes, is_child, nrm, home_force, home_area, NULL
+        FROM (
+            SELECT *, coalesce(age_then < 18 OR age_today < 18, false) AS is_child,
+                   round(100 * (
+                       {w.get('indicators', 0.45)} * (1 - exp(-ind_w / {scale}))
+                     + {w.get('exploited', 0.25)} * CAST(exploited AS INTEGER)
+                     + {w.get('child', 0.15)} * CAST(coalesce(age_then < 18 OR age_today < 18, false) AS INTEGER)
+                     + {w.get('missing', 0.15)} * least(1.0, missing / {missing_full})
+                   ) / {total_w}, 1) AS score
+            FROM __sg
+        )
+        """
+    )
+    _write_summaries(store)
+    return int(store.scalar("SELECT count(*) FROM safeguarding_list") or 0)
+
+
+def _write_summaries(store: Store) -> None:
+    rows = store.fetchall(
+        "SELECT s.entity_id, s.age, s.network_id, s.indicators, s.is_child, s.nrm_referred, s.home_force, "
+        "s.home_area, g.missing FROM safeguarding_list s JOIN __sg g USING (entity_id)"
+    )
+    updates = [(summarise_person(*row), row[0]) for row in rows]
+    if updates:
+        store.con.executemany("UPDATE safeguarding_list SET summary = ? WHERE entity_id = ?", updates)
+
+
+def summarise_person(entity_id: str, age: int | None, network_id: str | None, indicators: str | None,
+                     is_child: bool, nrm: bool, home_force: str | None, home_area: str | None,
+                     missing: int) -> str:
+    """A plain, non-criminalising sentence about a person to safeguard."""
+    who = ("Child" if is_child else "Adult") + (f" aged {age}" if age is not None else "")
+    text = f"{who} ({entity_id}) is a potential victim of exploitation"
+    if network_id:
+        text += f", likely exploited by network {network_id}"
+    n_ind = len([c for c in (indicators or "").split(";") if c])
+    if n_ind:
+        text += f"; {n_ind} exploitation indicator(s) present"
+    if missing:
+        text += f"; {missing} missing episode(s)"
+    route = Route(home_force, home_area, is_child, nrm)
+    text += f". Route: {route.text()}"
+    if is_child and not nrm:
+        text += "; consider an NRM referral (a child does not need to consent)"
+    return text + "."
