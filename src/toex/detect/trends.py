@@ -1,0 +1,298 @@
+"""Emerging trends in aggregated counts (detector 1).
+
+Counts of offences per force x offence (Home Office code, and data.police.uk
+category) x population group x month are compared with the level expected
+from their own history and the national seasonal pattern:
+
+- *cells*: POLE offences counted once per group in which a suspect or offender
+  falls (age band at the offence date, sex) plus ``all``; data.police.uk
+  street-level crimes (no persons) by category with group ``all``;
+- *expected*: ``level x seasonal``: the seasonal index per month of year comes
+  from the national total of that offence (or category) over the baseline, the
+  series' level from its own baseline months (default 36 before the window);
+- *surprise*: a negative binomial upper-tail p-value whose variance adds the
+  pooled overdispersion (method of moments over all baselines) and the
+  uncertainty of the estimated level;
+- *false-alarm control*: Benjamini-Hochberg over every (series, window) tested,
+  plus a noise floor (minimum observed count and observed/expected ratio).
+
+SQL does the counting; numpy works on the aggregated month x series matrix
+(never on records).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from toex.detect.config import TrendConfig
+from toex.store import Store
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SCORE_CAP = 50.0
+
+
+@dataclass(frozen=True)
+class TrendAlert:
+    """One alert row (see the trend_alerts table)."""
+
+    force: str
+    offence_code: str | None
+    category: str | None
+    grp: str
+    period_from: date
+    period_to: date
+    observed: int
+    expected: float
+    p_value: float
+    q_value: float
+    basis: str
+
+
+def _age_band_sql(cfg: TrendConfig, age: str) -> str:
+    whens = " ".join(f"WHEN {age} BETWEEN {lo} AND {hi} THEN 'age:{lo}-{hi}'" if hi < 150
+                     else f"WHEN {age} >= {lo} THEN 'age:{lo}+'" for lo, hi in cfg.age_bands)
+    return f"CASE WHEN {age} IS NULL THEN 'age:unknown' {whens} ELSE NULL END"
+
+
+def _counts(store: Store, cfg: TrendConfig) -> pd.DataFrame:
+    """Monthly counts per series: basis, force, dim (offence_code|category), value, grp, month, n."""
+    store.execute(
+        """CREATE OR REPLACE TEMP TABLE __t_off AS
+        SELECT e.source_id, e.ref, e.force, e.offence_code,
+               coalesce(e.category, rc.policeuk_category) AS category,
+               CAST(date_trunc('month', e.occurred_from) AS DATE) AS month,
+               CASE WHEN s.format = 'police-uk' THEN 'police-uk' ELSE 'pole' END AS basis
+        FROM events e LEFT JOIN sources s ON s.source_id = e.source_id
+        LEFT JOIN ref_offence_codes rc ON rc.offence_code = e.offence_code
+        WHERE e.kind = 'offence' AND e.force IS NOT NULL AND e.occurred_from IS NOT NULL"""
+    )
+    store.execute(
+        f"""CREATE OR REPLACE TEMP TABLE __t_grp AS
+        SELECT o.*, 'all' AS grp FROM __t_off o
+        UNION ALL
+        SELECT DISTINCT o.*, g.grp FROM __t_off o
+        JOIN __d_pe pe ON pe.source_id = o.source_id AND pe.ref = o.ref AND pe.role IN ('suspect', 'offender')
+        JOIN __d_person p ON p.entity_id = pe.person,
+        LATERAL (SELECT unnest([{_age_band_sql(cfg, 'pe.age_at')},
+                               CASE WHEN p.sex IN ('M', 'F') THEN 'sex:' || p.sex END]) AS grp) g
+        WHERE o.basis = 'pole' AND g.grp IS NOT NULL"""
+    )
+    frame = store.execute(
+        """SELECT basis, force, 'offence_code' AS dim, offence_code AS value, grp, month, count(*) AS n
+        FROM __t_grp WHERE offence_code IS NOT NULL GROUP BY ALL
+        UNION ALL
+        SELECT basis, force, 'category', category, grp, month, count(*)
+        FROM __t_grp WHERE category IS NOT NULL GROUP BY ALL"""
+    ).df()
+    store.execute("DROP TABLE IF EXISTS __t_off")
+    store.execute("DROP TABLE IF EXISTS __t_grp")
+    return frame
+
+
+def _month_index(first: date, month: pd.Series) -> np.ndarray:
+    d = pd.to_datetime(month)
+    return np.asarray((d.dt.year - first.year) * 12 + (d.dt.month - first.month), dtype=np.int64)
+
+
+def _seasonal(y: np.ndarray, keys: pd.DataFrame, first: date, base: slice) -> np.ndarray:
+    """Seasonal index (mean 1) per series from the national total of its (basis, dim, value, grp)."""
+    months = np.arange(y.shape[1])
+    moy = (first.month - 1 + months) % 12
+    family = keys.groupby(["basis", "dim", "value", "grp"], sort=False).ngroup().to_numpy()
+    fam_tot = np.zeros((family.max() + 1, y.shape[1]))
+    np.add.at(fam_tot, family, y)
+    bm = months[base]
+    idx = np.ones((fam_tot.shape[0], 12))
+    for k in range(12):
+        sel = bm[moy[bm] == k]
+        if len(sel):
+            idx[:, k] = fam_tot[:, sel].mean(axis=1) + 1.0
+    idx /= idx.mean(axis=1, keepdims=True)
+    return np.asarray(idx[family][:, moy])  # series x months
+
+
+def _dispersion(y: np.ndarray, mu: np.ndarray) -> float:
+    """Pooled negative binomial alpha (var = mu + alpha mu^2), method of moments, >= 0."""
+    num = float(((y - mu) ** 2 - y).sum())
+    den = float((mu**2).sum())
+    return max(0.0, num / den) if den > 0 else 0.0
+
+
+def detect_trends(store: Store, cfg: TrendConfig) -> tuple[list[TrendAlert], int]:
+    """Every significant surge (after BH and the noise floor), one per series; and the cells tested."""
+    frame = _counts(store, cfg)
+    if frame.empty:
+        return [], 0
+    alerts: list[TrendAlert] = []
+    tested = 0
+    candidates: list[tuple[int, pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, int, int, date]] = []
+    for _basis, part in frame.groupby("basis", sort=True):
+        found = _scan_basis(part.reset_index(drop=True), cfg)
+        if found is None:
+            continue
+        candidates.append(found)
+        tested += found[0]
+    if not candidates:
+        return [], 0
+    all_p = np.concatenate([c[2].ravel() for c in candidates])
+    q_all = _bh(all_p)
+    offset = 0
+    for _n_tests, keys, p, obs, exp, _n_windows, last, first in candidates:
+        q = q_all[offset: offset + p.size].reshape(p.shape)
+        offset += p.size
+        alerts.extend(_select(keys, p, q, obs, exp, cfg, last, first))
+    alerts = _dedupe(alerts)
+    alerts.sort(key=lambda a: (a.p_value, -a.observed))
+    return alerts[: cfg.max_alerts], tested
+
+
+def _scan_basis(part: pd.DataFrame, cfg: TrendConfig) -> tuple[int, pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, int, int, date] | None:
+    first_ts = pd.to_datetime(part["month"]).min()
+    first = date(first_ts.year, first_ts.month, 1)
+    part = part.assign(m=_month_index(first, part["month"]))
+    n_months = int(part["m"].max()) + 1
+    keys = part[["basis", "force", "dim", "value", "grp"]].drop_duplicates().reset_index(drop=True)
+    key_index = part.merge(keys.reset_index(), on=["basis", "force", "dim", "value", "grp"])["index"].to_numpy()
+    y = np.zeros((len(keys), n_months))
+    np.add.at(y, (key_index, part["m"].to_numpy()), part["n"].to_numpy())
+    last = n_months - 1
+    windows = [(end, w) for end in range(last, last - cfg.scan_months, -1) for w in cfg.windows]
+    if last + 1 < cfg.min_baseline_months + max(cfg.windows):
+        return None
+    base_all = slice(max(0, last - max(cfg.windows) - cfg.baseline_months + 1), last - max(cfg.windows) + 1)
+    season = _seasonal(y, keys, first, base_all)
+    p = np.ones((len(keys), len(windows)))
+    obs = np.zeros_like(p)
+    exp = np.zeros_like(p)
+    # pooled overdispersion from the baseline fit
+    sb = season[:, base_all]
+    level = (y[:, base_all].sum(axis=1) + 0.5) / sb.sum(axis=1)
+    alpha = _dispersion(y[:, base_all], level[:, None] * sb)
+    for j, (end, w) in enumerate(windows):
+        start = end - w + 1
+        b0, b1 = max(0, start - cfg.baseline_months), start
+        if b1 - b0 < cfg.min_baseline_months:
+            continue
+        s_base = season[:, b0:b1].sum(axis=1)
+        b_count = y[:, b0:b1].sum(axis=1)
+        lvl = (b_count + 0.5) / s_base
+        e = lvl * season[:, start: end + 1].sum(axis=1)
+        o = y[:, start: end + 1].sum(axis=1)
+        var = e + alpha * e**2 / w + e**2 / (b_count + 0.5)
+        r = e**2 / np.maximum(var - e, 1e-9)
+        p[:, j] = stats.nbinom.sf(o - 1, r, r / (r + e))
+        obs[:, j], exp[:, j] = o, e
+    return p.size, keys, p, obs, exp, len(windows), last, first
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q-values)."""
+    n = p.size
+    order = np.argsort(p)
+    ranked = p[order] * n / np.arange(1, n + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty(n)
+    out[order] = np.minimum(q, 1.0)
+    return out
+
+
+def _month_start(first: date, m: int) -> date:
+    total = first.year * 12 + first.month - 1 + m
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def _month_end(first: date, m: int) -> date:
+    nxt = _month_start(first, m + 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def _select(keys: pd.DataFrame, p: np.ndarray, q: np.ndarray, obs: np.ndarray, exp: np.ndarray,
+            cfg: TrendConfig, last: int, first: date) -> list[TrendAlert]:
+    windows = [(end, w) for end in range(last, last - cfg.scan_months, -1) for w in cfg.windows]
+    ok = (q <= cfg.fdr) & (obs >= cfg.min_observed) & (obs >= cfg.min_ratio * exp)
+    out = []
+    for i in np.flatnonzero(ok.any(axis=1)):
+        cols = np.flatnonzero(ok[i])
+        j = int(cols[np.argmin(p[i, cols])])
+        end, w = windows[j]
+        k = keys.iloc[int(i)]
+        out.append(TrendAlert(
+            force=str(k["force"]), offence_code=str(k["value"]) if k["dim"] == "offence_code" else None,
+            category=str(k["value"]) if k["dim"] == "category" else None, grp=str(k["grp"]),
+            period_from=_month_start(first, end - w + 1), period_to=_month_end(first, end),
+            observed=int(obs[i, j]), expected=float(exp[i, j]), p_value=float(p[i, j]),
+            q_value=float(q[i, j]), basis=str(k["basis"]),
+        ))
+    return out
+
+
+def _dedupe(alerts: list[TrendAlert]) -> list[TrendAlert]:
+    """One alert per (basis, force, group, period) and offence family: the offence code beats its category."""
+    from toex import reference
+
+    cat_of = {c.offence_code: c.policeuk_category for c in reference.offence_codes()}
+    best: dict[tuple[str, str, str, str], TrendAlert] = {}
+    for a in sorted(alerts, key=lambda a: (a.p_value, a.category is not None)):
+        family = a.category or cat_of.get(a.offence_code or "", a.offence_code or "")
+        key = (a.basis, a.force, a.grp, family)
+        if key not in best:
+            best[key] = a
+    return list(best.values())
+
+
+def _group_words(grp: str) -> tuple[str, str]:
+    """(adjective, 'by ...' phrase) for a population group."""
+    if grp == "age:10-17":
+        return "Juvenile ", "by 10-17 year olds"
+    if grp.startswith("age:") and grp != "age:unknown":
+        band = grp[4:]
+        return "", f"by people aged {band}"
+    if grp == "age:unknown":
+        return "", "by people of unknown age"
+    if grp == "sex:F":
+        return "", "by women and girls"
+    if grp == "sex:M":
+        return "", "by men and boys"
+    return "", ""
+
+
+def summary(alert: TrendAlert, force_name: str, offence_name: str) -> str:
+    """'Juvenile shoplifting in Suffolk: 41 offences by 10-17 year olds in Mar-May 2025 against 9 expected'."""
+    adj, by = _group_words(alert.grp)
+    what = offence_name if not adj else offence_name.lower()
+    a, b = alert.period_from, alert.period_to
+    period = (f"{MONTHS[a.month - 1]} {a.year}" if (a.year, a.month) == (b.year, b.month)
+              else f"{MONTHS[a.month - 1]}-{MONTHS[b.month - 1]} {b.year}" if a.year == b.year
+              else f"{MONTHS[a.month - 1]} {a.year}-{MONTHS[b.month - 1]} {b.year}")
+    basis = " (data.police.uk)" if alert.basis == "police-uk" else ""
+    by_part = f" {by}" if by else ""
+    return (f"{adj}{what} in {force_name}{basis}: {alert.observed} offences{by_part} in {period} "
+            f"against {alert.expected:.0f} expected")
+
+
+def write_trends(store: Store, cfg: TrendConfig) -> int:
+    """Replace ``trend_alerts``; return how many were written."""
+    alerts, tested = detect_trends(store, cfg)
+    store.execute("DELETE FROM trend_alerts")
+    forces = dict(store.fetchall("SELECT force_id, short_name FROM ref_forces"))
+    codes = dict(store.fetchall("SELECT offence_code, description FROM ref_offence_codes"))
+    rows = []
+    for n, a in enumerate(alerts, start=1):
+        offence = (codes.get(a.offence_code or "", f"Offence {a.offence_code}") if a.offence_code
+                   else (a.category or "crime").replace("-", " ").capitalize())
+        if a.offence_code == "46":
+            offence = "Shoplifting"
+        score = min(SCORE_CAP, -float(np.log10(max(a.p_value, 1e-300))))
+        rows.append([f"T-{n:04d}", a.force, a.offence_code, a.category, a.grp, a.period_from, a.period_to,
+                     a.observed, round(a.expected, 2), round(score, 3), a.p_value,
+                     summary(a, forces.get(a.force, a.force), offence), a.basis, a.q_value, tested])
+    if rows:
+        store.con.executemany(
+            "INSERT INTO trend_alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+    return len(rows)
