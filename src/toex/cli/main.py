@@ -7,6 +7,7 @@ import typer
 from toex import __version__
 from toex.cli.audit import audit_app
 from toex.cli.ingest import ingest_command, quarantine_command, status_command
+from toex.cli.synth import evaluate_command, synth_command
 
 app = typer.Typer(
     name="toex",
@@ -21,6 +22,8 @@ app.command("status")(status_command)
 app.command("quarantine")(quarantine_command)
 app.add_typer(audit_app, name="audit")
 # Stage commands register here, one line each.
+app.command("synth")(synth_command)
+app.command("evaluate")(evaluate_command)
 
 
 @app.callback(invoke_without_command=True)

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from toex.synth.config import SynthConfig
-from toex.synth.names import origin_weights, sample_forenames, sample_middles, sample_origins, sample_surnames
+from toex.synth.names import (
+    origin_weights,
+    sample_forenames,
+    sample_middles,
+    sample_origins,
+    sample_surnames,
+)
 from toex.synth.places import make_locations
 from toex.synth.refdata import crime_mix, force_ids, names, offence_info, sic_codes
 from toex.synth.rng import rng_for
@@ -582,8 +588,12 @@ def org_frame(eids: np.ndarray, name: np.ndarray, sic: np.ndarray, incorporated:
 
 
 def company_numbers(eids: np.ndarray) -> np.ndarray:
-    """8-digit company numbers, a fixed scramble of the entity id (same for planted and background)."""
-    nums = (eids.astype(np.int64) * 2_654_435_761 + 12_345) % 14_999_983 + 1_000_000
+    """8-digit company numbers: an affine bijection of a compact index (so never two alike),
+    computed the same way for planted and background companies."""
+    e = eids.astype(np.int64)
+    block, local = e // BLOCK, e % BLOCK
+    x = np.where(block > 0, block * 200_000 + local - 7_000_000, local)
+    nums = (x * 7_654_321 + 1_234_567) % 100_000_000
     return np.asarray(pd.Series(nums).astype(str).str.zfill(8).to_numpy(dtype=object), dtype=object)
 
 

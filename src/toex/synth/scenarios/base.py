@@ -20,7 +20,7 @@ from toex.synth.config import SynthConfig
 from toex.synth.names import sample_forenames, sample_middles, sample_surnames
 from toex.synth.places import make_locations
 from toex.synth.refdata import force_ids, names, region_of
-from toex.synth.tables import SourceData, SourceSpec, truth_id
+from toex.synth.tables import KIND_FRAMES, SourceData, SourceSpec, truth_id
 from toex.synth.timeline import Timeline, age_on
 
 #: How often a source records a person's home with them (as the background does).
@@ -73,6 +73,8 @@ class Planter:
         self._objects: dict[int, dict[str, Any]] = {}
         self._orgs: dict[int, dict[str, Any]] = {}
         self.homes: dict[int, int] = {}
+        self.appeared: set[tuple[str, int]] = set()
+        self._pending: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self.phones: dict[int, int] = {}
         self._force_names = {f: f for f in force_ids()}
 
@@ -150,28 +152,27 @@ class Planter:
     def company(self, name: str, sic: str, incorporated: np.datetime64) -> int:
         eid = self._id("organisation")
         self._orgs[eid] = {
-            "eid": eid, "name": name.upper(), "company_number": str(company_numbers(np.array([eid + 9_000_000]))[0]),
+            "eid": eid, "name": name.upper(), "company_number": str(company_numbers(np.array([eid]))[0]),
             "kind": "company", "incorporated": str(np.datetime64(incorporated, "D")), "dissolved": "", "sic_code": sic,
         }
         return eid
 
     # -- records ---------------------------------------------------------------------
+    def _rows(self, src: SourceData, file: str) -> list[dict[str, Any]]:
+        return self._pending.setdefault(src.spec.id, {}).setdefault(file, [])
+
     def _appear(self, src: SourceData, kind: str, eid: int) -> None:
-        if kind == "person":
-            src.persons.append(pd.DataFrame([self._people[eid]]))
-        elif kind == "location":
-            src.locations.append(pd.DataFrame([self._locations[eid]]))
-        elif kind == "object":
-            src.objects.append(pd.DataFrame([self._objects[eid]]))
-        elif kind == "organisation":
-            src.organisations.append(pd.DataFrame([self._orgs[eid]]))
+        self.appeared.add((kind, eid))
+        store = {"person": self._people, "location": self._locations, "object": self._objects, "organisation": self._orgs}
+        if kind in store:
+            self._rows(src, KIND_FRAMES[kind]).append(store[kind][eid])
 
     def link(self, src: SourceData, from_kind: str, from_id: int, to_kind: str, to_id: int, role: str,
              since: str = "", until: str = "") -> None:
         for kind, eid in ((from_kind, from_id), (to_kind, to_id)):
             self._appear(src, kind, eid)
-        src.links.append(pd.DataFrame([{"from_kind": from_kind, "from_id": from_id, "to_kind": to_kind,
-                                         "to_id": to_id, "role": role, "since": since, "until": until}]))
+        self._rows(src, "links").append({"from_kind": from_kind, "from_id": from_id, "to_kind": to_kind,
+                                         "to_id": to_id, "role": role, "since": since, "until": until})
 
     def event(self, src: SourceData, kind: str, when: np.datetime64, force: str, loc: int | None = None,
               hours: float | None = None, **cols: str) -> int:
@@ -183,7 +184,7 @@ class Planter:
                                "force": force, "loc": -1 if loc is None else loc}
         for c in ("offence_code", "category", "description", "grading", "outcome"):
             row[c] = cols.get(c, "")
-        src.events.append(pd.DataFrame([row]))
+        self._rows(src, "events").append(row)
         if loc is not None:
             self._appear(src, "location", loc)
         return key
@@ -207,7 +208,7 @@ class Planter:
         seen: set[tuple[str, int]] = set()
         out_members = []
         for kind, eid, role in members:
-            if (kind, eid) in seen:
+            if (kind, eid) in seen or (kind, eid) not in self.appeared:
                 continue
             seen.add((kind, eid))
             out_members.append({"entity_id": truth_id(kind, eid), "kind": kind, "role": role})
@@ -222,6 +223,14 @@ class Planter:
         return nid
 
     def finish(self) -> Planted:
+        for sid, files in self._pending.items():
+            src = self.out.sources[sid]
+            for file, rows in files.items():
+                df = pd.DataFrame(rows)
+                if file == "events":
+                    df["occurred_from"] = df["occurred_from"].astype("datetime64[s]")
+                    df["occurred_to"] = df["occurred_to"].astype("datetime64[s]")
+                getattr(src, file).append(df)
         self.out.people = list(self._people.values())
         return self.out
 

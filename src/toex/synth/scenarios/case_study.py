@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from toex.synth.refdata import region_of
 from toex.synth.rng import rng_for
 from toex.synth.scenarios.base import Planter, choose_origin, iso, pick_forces
-from toex.synth.refdata import region_of
 
 ORIGINS = ("romanian", "albanian", "british", "irish", "lithuanian", "polish", "vietnamese")
 SHOPLIFT = {"offence_code": "46", "category": "shoplifting", "description": "Shoplifting"}

@@ -3,7 +3,6 @@ episodes found at hotels and at the men's addresses, a car, graded intelligence.
 
 from __future__ import annotations
 
-
 from toex.synth.rng import rng_for
 from toex.synth.scenarios.base import Planter, choose_origin, neighbour_forces, pick_forces
 
@@ -41,6 +40,10 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
             p.involve(intel, rng, int(g), ev, "subject")
         p.link(intel, "person", men[0], "object", car, "keeper")
         p.link(intel, "event", ev, "object", car, "involves")
+    ev = p.event(intel, "intelligence", p.date_between(rng, p.days_before_end(700), p.days_before_end(3)), force, None,
+                 description="Group of men believed to be supplying alcohol and lifts to girls from the area.", grading="3C C")
+    for m in men:
+        p.involve(intel, rng, m, ev, "subject")
     crime = p.source(force, "crime")
     for g in rng.choice(girls, size=min(2, len(girls)), replace=False):
         ev = p.event(crime, "offence", p.date_between(rng, p.days_before_end(500), p.days_before_end(10)), force,

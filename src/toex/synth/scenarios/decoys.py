@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from toex.synth.refdata import region_of
 from toex.synth.rng import rng_for
 from toex.synth.scenarios.base import Planter, choose_origin, iso, neighbour_forces, pick_forces
-from toex.synth.refdata import region_of
 
 
 def burglary_crew(p: Planter, index: int, volume_factor: float) -> None:
@@ -70,7 +70,7 @@ def large_family(p: Planter, index: int, volume_factor: float) -> None:
                  offence_code="58A", category="criminal-damage-arson", description="Criminal damage to a dwelling",
                  outcome="Investigation complete; no suspect identified")
     p.involve(crime, rng, father, ev, "victim", home_rate=1.0)
-    for k in kids[:3]:
+    for k in kids:
         p.link(crime, "person", father, "person", k, "parent-of")
     p.network("decoy-large-family", index, True, [], [force],
               [("person", father, "family"), ("person", mother, "family")] + [("person", k, "family") for k in kids],

@@ -37,7 +37,8 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     nrm = p.source("nrm")
     for j, w in enumerate(workers):
         f, org, site = fronts[j % len(fronts)]
-        if rng.random() < 0.45:
+        referred = rng.random() < 0.45
+        if referred:
             ev = p.event(nrm, "nrm-referral", p.date_between(rng, start, p.days_before_end(10)), f,
                          description="Referral for labour exploitation; first responder: police",
                          outcome=str(rng.choice(["Reasonable grounds: positive", "Conclusive grounds: positive", "Awaiting decision"])))
@@ -45,7 +46,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
             p.link(nrm, "person", w, "organisation", org, "employed-by")
             p.link(nrm, "person", w, "object", account, "holds")
         intel = p.source(f, "intel")
-        if rng.random() < 0.5:
+        if not referred or rng.random() < 0.3:
             ev = p.event(intel, "intelligence", p.date_between(rng, start, p.days_before_end(10)), f, site,
                          description="Workers are collected from a shared house each morning and appear to hand their wages to a man.",
                          grading=str(rng.choice(["2C P", "2B C", "3C P"])))
