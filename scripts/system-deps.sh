@@ -6,6 +6,8 @@ command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 # WeasyPrint (intelligence packages as PDF) needs pango; the PDF tests use poppler-utils.
 ldconfig -p 2>/dev/null | grep -c libpango-1.0 >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# The web end-to-end tests (tests/web) drive Debian's chromium through Playwright (never `playwright install`).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,0 +1,4 @@
+declare module 'cytoscape-fcose' {
+  const ext: (cy: unknown) => void;
+  export default ext;
+}
