@@ -6,6 +6,7 @@ import typer
 
 from toex import __version__
 from toex.cli.audit import audit_app
+from toex.cli.backup import backup_command, restore_command
 from toex.cli.ingest import ingest_command, quarantine_command, status_command
 from toex.cli.synth import evaluate_command, synth_command
 
@@ -21,6 +22,8 @@ app.command("ingest")(ingest_command)
 app.command("status")(status_command)
 app.command("quarantine")(quarantine_command)
 app.add_typer(audit_app, name="audit")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 # Stage commands register here, one line each.
 app.command("synth")(synth_command)
 app.command("evaluate")(evaluate_command)
@@ -38,3 +41,7 @@ def _root(
 def main() -> None:
     """Entry point of the ``toex`` console script."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -99,7 +99,8 @@ def _record_load(store: Store, result: LoadResult, actor: str, started: datetime
 def _reason_summary(store: Store, load_id: str) -> list[tuple[str, int]]:
     """Quarantine reasons grouped by their kind (the text before any quoted value)."""
     rows = store.fetchall(
-        """SELECT regexp_replace(reason, '''[^'']*''', '…', 'g') AS kind, count(*) FROM quarantine
+        """SELECT regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), ' \\(first at [^)]*\\)', '')
+                  AS kind, count(*) FROM quarantine
         WHERE load_id = ? GROUP BY kind ORDER BY count(*) DESC, kind""",
         [load_id],
     )

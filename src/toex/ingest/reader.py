@@ -56,8 +56,9 @@ def read_header(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> li
         raise UnreadableFileError(path, f"cannot be opened ({exc.strerror})") from exc
     if not head.strip():
         raise UnreadableFileError(path, "empty file: no header row")
-    if b"\x00" in head[:4096] and encoding.lower().replace("-", "") == "utf8":
-        raise UnreadableFileError(path, "not a CSV text file (contains NUL bytes; wrong encoding or binary)")
+    first_line = head.split(b"\n", 1)[0]
+    if b"\x00" in first_line and encoding.lower().replace("-", "") == "utf8":
+        raise UnreadableFileError(path, "not a CSV text file (NUL bytes in the header; wrong encoding or binary)")
     try:
         text = head.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -90,8 +90,15 @@ def _case(rules: list[tuple[str, str]]) -> str:
     return f"CASE {whens} END"
 
 
-def _common_rules() -> list[tuple[str, str]]:
+def _nul_rule(file: str, prefix: str = "") -> tuple[str, str]:
+    """A NUL byte in any field refuses the row (it is never silently altered)."""
+    fields = ", ".join(f"{prefix}{c}" for c in fmt.COLUMNS[file])
+    return (f"contains(concat_ws('', {fields}), chr(0))", "'a field contains a NUL byte'")
+
+
+def _common_rules(file: str) -> list[tuple[str, str]]:
     return [
+        _nul_rule(file),
         (f"{n.blank('ref')} IS NULL", "'missing ref'"),
         ("__dup.first_at IS NOT NULL", f"'duplicate ref ' || {_q('trim(ref)')} || ' (first at ' || __dup.first_at || ')'"),
     ]
@@ -117,7 +124,7 @@ def _create_all_refs(store: Store) -> None:
 
 
 def _check_entity(store: Store, file: str) -> None:
-    rules = _common_rules() + _entity_rules(file)
+    rules = _common_rules(file) + _entity_rules(file)
     store.execute(
         f"""CREATE OR REPLACE TEMP TABLE __chk_{file} AS
         SELECT s.*, {_case(rules)} AS __reason
@@ -137,6 +144,7 @@ def _role_kinds_sql() -> str:
 def _check_links(store: Store) -> None:
     b = n.blank
     rules = [
+        _nul_rule("links", "s."),
         (f"{b('s.from_ref')} IS NULL", "'missing from_ref'"),
         (f"{b('s.to_ref')} IS NULL", "'missing to_ref'"),
         (f"{b('s.role')} IS NULL", "'missing role'"),
