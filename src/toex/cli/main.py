@@ -5,10 +5,13 @@ from __future__ import annotations
 import typer
 
 from toex import __version__
+from toex.cli.assess import assess_app
 from toex.cli.audit import audit_app
 from toex.cli.backup import backup_command, restore_command
 from toex.cli.ingest import ingest_command, quarantine_command, status_command
+from toex.cli.share import export_command, package_command
 from toex.cli.synth import evaluate_command, synth_command
+from toex.cli.task import task_app
 
 app = typer.Typer(
     name="toex",
@@ -25,6 +28,10 @@ app.add_typer(audit_app, name="audit")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 # Stage commands register here, one line each.
+app.add_typer(assess_app, name="assess")
+app.add_typer(task_app, name="task")
+app.command("export")(export_command)
+app.command("package")(package_command)
 app.command("synth")(synth_command)
 app.command("evaluate")(evaluate_command)
 
