@@ -9,6 +9,7 @@ from toex.cli.assess import assess_app
 from toex.cli.audit import audit_app
 from toex.cli.backup import backup_command, restore_command
 from toex.cli.ingest import ingest_command, quarantine_command, status_command
+from toex.cli.resolve import explain_command, resolve_command, review_app
 from toex.cli.share import export_command, package_command
 from toex.cli.synth import evaluate_command, synth_command
 from toex.cli.task import task_app
@@ -28,6 +29,9 @@ app.add_typer(audit_app, name="audit")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 # Stage commands register here, one line each.
+app.command("resolve")(resolve_command)
+app.command("explain")(explain_command)
+app.add_typer(review_app, name="review")
 app.add_typer(assess_app, name="assess")
 app.add_typer(task_app, name="task")
 app.command("export")(export_command)

@@ -1,0 +1,168 @@
+"""Constrained clustering of scored person pairs into entities.
+
+Plain connected components over pairs above a threshold chain different
+people together through one weak or wrong link. toex clusters in two steps:
+
+1. connected components over the *linkable* pairs: at or above the threshold,
+   no contradiction (different PNC ids, different sex, dates of birth two or
+   more years apart, forenames that share nothing, an analyst's 'different'),
+   plus every analyst 'same' decision (must-link);
+2. every component of three or more records is rebuilt by a constrained
+   best-link merge: its links strongest first (analyst decisions before all),
+   two groups merge only when
+   - no record of one contradicts a record of the other (checked for *every*
+     record pair of the component, not only the scored links), and
+   - the link is strong on its own (``strong``), or one group is a single
+     record, or enough of their record pairs scored at least ``review_floor``
+     (``bridge_density``): a single weak bridge between two groups is cut.
+
+Links kept apart by step 2 are recorded with the reason (``cut``) and go to
+the review queue. Invariant: the clusters are a pure function of the scored
+pairs, the features and the decisions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from toex.resolve import db
+from toex.resolve.config import ResolveConfig
+from toex.store import Store
+
+PAIRS = "__rs_pairs"          # uid_l, uid_r, match_probability, contradiction, decision
+CLUSTERS = "__rs_clusters"    # unique_id, cluster
+CUTS = "__rs_cuts"            # uid_l, uid_r, cut
+
+
+@dataclass
+class _Groups:
+    """Union-find with member lists and the records each group may not join."""
+
+    members: dict[int, list[int]] = field(default_factory=dict)
+    parent: dict[int, int] = field(default_factory=dict)
+    banned: dict[int, set[int]] = field(default_factory=dict)
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a].extend(self.members.pop(b))
+        self.banned[a] |= self.banned.pop(b)
+
+
+def _components(store: Store, config: ResolveConfig) -> pd.DataFrame:
+    """Connected components over the linkable pairs: unique_id -> component."""
+    n = int(db.value(store, "SELECT coalesce(max(unique_id), 0) + 1 FROM person_features"))
+    edges = store.execute(
+        f"SELECT uid_l, uid_r FROM {PAIRS} WHERE decision = 'same' OR (decision IS NULL AND contradiction IS NULL "
+        f"AND match_probability >= {config.threshold})"
+    ).fetchnumpy()
+    graph = ig.Graph(n=n, edges=np.column_stack([edges["uid_l"], edges["uid_r"]]).tolist())
+    membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
+    frame = pd.DataFrame({"unique_id": np.arange(n, dtype=np.int64), "component": membership})
+    return frame
+
+
+def _conflicts_sql(config: ResolveConfig, contradiction_sql: str) -> str:
+    """Every record pair inside a 3+ component that contradicts, or that an analyst said differ."""
+    del config
+    return f"""
+        WITH big AS (
+            SELECT unique_id, component FROM __rs_components
+            WHERE component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)
+        ), inside AS (
+            SELECT a.unique_id AS uid_l, b.unique_id AS uid_r FROM big a JOIN big b
+              ON a.component = b.component AND a.unique_id < b.unique_id
+        )
+        SELECT i.uid_l, i.uid_r FROM inside i
+        JOIN person_features l ON l.unique_id = i.uid_l JOIN person_features r ON r.unique_id = i.uid_r
+        WHERE ({contradiction_sql}) IS NOT NULL
+        UNION
+        SELECT uid_l, uid_r FROM {PAIRS} WHERE decision = 'different'"""
+
+
+def _refine(components: pd.DataFrame, edges: pd.DataFrame, conflicts: pd.DataFrame,
+            config: ResolveConfig) -> tuple[dict[int, int], list[tuple[int, int, str]]]:
+    """Constrained best-link merge inside the given components; returns unique_id -> cluster root and the cuts."""
+    groups = _Groups()
+    for uid in components["unique_id"].tolist():
+        groups.members[uid] = [uid]
+        groups.parent[uid] = uid
+        groups.banned[uid] = set()
+    for a, b in zip(conflicts["uid_l"].tolist(), conflicts["uid_r"].tolist(), strict=True):
+        if a in groups.banned and b in groups.banned:
+            groups.banned[a].add(b)
+            groups.banned[b].add(a)
+    support: dict[int, set[int]] = defaultdict(set)
+    for a, b, p in zip(edges["uid_l"].tolist(), edges["uid_r"].tolist(), edges["match_probability"].tolist(), strict=True):
+        if p >= config.review_floor:
+            support[a].add(b)
+            support[b].add(a)
+    cuts: list[tuple[int, int, str]] = []
+    ordered = edges.sort_values(["must", "match_probability", "uid_l", "uid_r"], ascending=[False, False, True, True])
+    for a, b, p, must in ordered[["uid_l", "uid_r", "match_probability", "must"]].itertuples(index=False):
+        ra, rb = groups.find(a), groups.find(b)
+        if ra == rb:
+            continue
+        if must:
+            groups.union(ra, rb)
+            continue
+        if p < config.threshold:
+            continue
+        if not groups.banned[ra].isdisjoint(groups.members[rb]):
+            cuts.append((a, b, "contradicts another record of the entity"))
+            continue
+        size_a, size_b = len(groups.members[ra]), len(groups.members[rb])
+        if p < config.strong and size_a > 1 and size_b > 1:
+            small, other = (ra, rb) if size_a <= size_b else (rb, ra)
+            others = set(groups.members[other])
+            linked = sum(len(support[m] & others) for m in groups.members[small])
+            if linked < config.bridge_density * size_a * size_b:
+                cuts.append((a, b, f"weak bridge ({linked} of {size_a * size_b} record pairs linked)"))
+                continue
+        groups.union(ra, rb)
+    return {uid: groups.find(uid) for uid in groups.parent}, cuts
+
+
+def cluster(store: Store, config: ResolveConfig, contradiction_sql: str) -> None:
+    """Write ``__rs_clusters(unique_id, cluster)`` and ``__rs_cuts`` from ``__rs_pairs``."""
+    comps = _components(store, config)
+    store.con.register("__rs_components_df", comps)
+    store.execute("CREATE OR REPLACE TEMP TABLE __rs_components AS SELECT * FROM __rs_components_df")
+    store.con.unregister("__rs_components_df")
+    conflicts = store.execute(_conflicts_sql(config, contradiction_sql)).df()
+    edges = store.execute(f"""
+        SELECT p.uid_l, p.uid_r, p.match_probability, coalesce(p.decision = 'same', FALSE) AS must
+        FROM {PAIRS} p JOIN __rs_components c ON c.unique_id = p.uid_l
+        JOIN __rs_components c2 ON c2.unique_id = p.uid_r AND c2.component = c.component
+        WHERE c.component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)
+          AND coalesce(p.decision, '') <> 'different'""").df()
+    big = store.execute("""
+        SELECT unique_id FROM __rs_components
+        WHERE component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)""").df()
+    roots, cuts = _refine(big, edges, conflicts, config)
+    refined = pd.DataFrame({"unique_id": list(roots.keys()), "root": list(roots.values())}, dtype=np.int64)
+    store.con.register("__rs_refined_df", refined)
+    store.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {CLUSTERS} AS
+        SELECT c.unique_id, CASE WHEN r.root IS NULL THEN 'c' || c.component ELSE 'r' || r.root END AS cluster
+        FROM __rs_components c LEFT JOIN __rs_refined_df r USING (unique_id)""")
+    store.con.unregister("__rs_refined_df")
+    cut_frame = pd.DataFrame(cuts, columns=["uid_l", "uid_r", "cut"])
+    cut_frame = cut_frame.astype({"uid_l": "int64", "uid_r": "int64", "cut": "object"})
+    store.con.register("__rs_cuts_df", cut_frame)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE {CUTS} AS SELECT * FROM __rs_cuts_df")
+    store.con.unregister("__rs_cuts_df")

@@ -1,0 +1,186 @@
+"""The person comparisons, as data: each a small function returning Splink levels.
+
+Every comparison is a list of levels, most specific first; each level is a SQL
+condition over the two records (``_l``/``_r``) and a label the analyst sees in
+``toex explain``. The first level is the null level (no evidence either way)
+and the last is ``ELSE``. Splink learns each level's m and u probabilities
+(unsupervised); the match weight of a pair is the sum of the levels' weights.
+
+A level named in :data:`CONTRADICTIONS` is strong evidence against a match:
+clustering refuses to put two records with that level in one entity, whatever
+the rest of the evidence says (different PNC ids, different sex, dates of
+birth two or more years apart, forenames that share nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One level of a comparison: when it applies, and what the analyst reads."""
+
+    label: str
+    sql: str
+    tf: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonComparison:
+    """A named comparison: a null condition, then the levels most specific first, then 'different'."""
+
+    name: str
+    description: str
+    null: str
+    levels: tuple[Level, ...]
+    else_label: str = "different"
+
+    def gamma_labels(self) -> dict[int, str]:
+        """Splink's comparison vector value of each level -> its label (-1 null, 0 else)."""
+        out = {-1: "no data", 0: self.else_label}
+        n = len(self.levels)
+        for i, level in enumerate(self.levels):
+            out[n - i] = level.label
+        return out
+
+    def to_splink(self) -> dict[str, Any]:
+        """The Splink comparison dictionary."""
+        levels: list[dict[str, Any]] = [{"sql_condition": self.null, "label_for_charts": "no data", "is_null_level": True}]
+        for level in self.levels:
+            entry: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.label}
+            if level.tf:
+                entry["tf_adjustment_column"] = level.tf
+                entry["tf_adjustment_weight"] = 1.0
+            levels.append(entry)
+        levels.append({"sql_condition": "ELSE", "label_for_charts": self.else_label})
+        return {"output_column_name": self.name, "comparison_description": self.description, "comparison_levels": levels}
+
+
+def _jw(col: str, at: float) -> str:
+    return f"jaro_winkler_similarity({col}_l, {col}_r) >= {at}"
+
+
+def forenames() -> PersonComparison:
+    """Forenames: all the same; first the same (middle name dropped); a variant (nickname,
+    transliteration, spelling, alias, middle name used); close spelling; swapped with the surname;
+    one of them only an initial."""
+    return PersonComparison("forenames", "Forenames", "fn1_l IS NULL OR fn1_r IS NULL", (
+        Level("all forenames the same", "fn_l = fn_r", "fn1"),
+        Level("first forename the same", "fn1_l = fn1_r", "fn1"),
+        Level("name variant (nickname, transliteration, alias, middle name)", "list_has_any(fn_keys_l, fn_keys_r)"),
+        Level("similar spelling (Jaro-Winkler >= 0.88)", _jw("fn1", 0.88)),
+        Level("forenames and surname swapped",
+              "list_has_any(fn_keys_l, sn_keys_r) AND list_has_any(sn_keys_l, fn_keys_r)"),
+        Level("initial only, the same letter", "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND left(fn1_l, 1) = left(fn1_r, 1)"),
+    ), else_label="different forenames")
+
+
+def surname() -> PersonComparison:
+    """Surname: the same; a variant (transliteration, spelling, a word of a double-barrelled name,
+    alias); close spelling; swapped with the forenames; loosely similar."""
+    return PersonComparison("surname", "Surname", "sn_l IS NULL OR sn_r IS NULL", (
+        Level("the same", "sn_l = sn_r", "sn"),
+        Level("name variant (transliteration, spelling, part, alias)", "list_has_any(sn_keys_l, sn_keys_r)"),
+        Level("similar spelling (Jaro-Winkler >= 0.92)", _jw("sn", 0.92)),
+        Level("forenames and surname swapped",
+              "list_has_any(sn_keys_l, fn_keys_r) AND list_has_any(fn_keys_l, sn_keys_r)"),
+        Level("loosely similar (Jaro-Winkler >= 0.8)", _jw("sn", 0.8)),
+    ), else_label="different surname")
+
+
+def date_of_birth() -> PersonComparison:
+    """Date of birth: the same; day and month transposed; one partial and agreeing; one digit
+    different; year off by one; same year; a year apart. Two or more years apart contradicts."""
+    full = "dob_l IS NOT NULL AND dob_r IS NOT NULL"
+    return PersonComparison("dob", "Date of birth", "dob_year_l IS NULL OR dob_year_r IS NULL", (
+        Level("the same", "dob_l = dob_r"),
+        Level("day and month transposed",
+              "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r"),
+        Level("partial date, agreeing",
+              "(dob_l IS NULL OR dob_r IS NULL) AND dob_year_l = dob_year_r "
+              "AND (dob_month_l IS NULL OR dob_month_r IS NULL OR dob_month_l = dob_month_r)"),
+        Level("one digit different", f"{full} AND levenshtein(CAST(dob_l AS VARCHAR), CAST(dob_r AS VARCHAR)) <= 1"),
+        Level("year off by one, day and month the same",
+              "abs(dob_year_l - dob_year_r) = 1 AND coalesce(dob_month_l = dob_month_r, TRUE) "
+              "AND coalesce(dob_day_l = dob_day_r, TRUE)"),
+        Level("same year", "dob_year_l = dob_year_r"),
+        Level("a year apart", "abs(dob_year_l - dob_year_r) = 1"),
+    ), else_label="two or more years apart")
+
+
+def sex() -> PersonComparison:
+    """Sex (M/F as recorded): the same, or different (a contradiction)."""
+    return PersonComparison("sex", "Sex", "sex_l IS NULL OR sex_r IS NULL", (
+        Level("the same", "sex_l = sex_r"),
+    ))
+
+
+def pnc() -> PersonComparison:
+    """PNC id: the same (near-proof), or different (a contradiction: one PNC id per person)."""
+    return PersonComparison("pnc", "PNC id", "pnc_l IS NULL OR pnc_r IS NULL", (
+        Level("the same", "pnc_l = pnc_r"),
+    ))
+
+
+def phone() -> PersonComparison:
+    """Phones the records are linked to (uses, keeper, holds): one shared, or none shared."""
+    return PersonComparison("phone", "Shared phone", "len(phones_l) = 0 OR len(phones_r) = 0", (
+        Level("a phone shared", "list_has_any(phones_l, phones_r)"),
+    ), else_label="no phone shared")
+
+
+def address() -> PersonComparison:
+    """Home addresses (resides-at, stays-at): same building (postcode + number/name), same postcode, or neither."""
+    return PersonComparison("address", "Shared address", "len(postcodes_l) = 0 OR len(postcodes_r) = 0", (
+        Level("same building", "list_has_any(buildings_l, buildings_r)"),
+        Level("same postcode", "list_has_any(postcodes_l, postcodes_r)"),
+    ), else_label="no address shared")
+
+
+def all_comparisons() -> tuple[PersonComparison, ...]:
+    """Every person comparison, in the order Splink scores them."""
+    return (forenames(), surname(), date_of_birth(), sex(), pnc(), phone(), address())
+
+
+
+def _on_aliases(sql: str, left: str, right: str) -> str:
+    """Rewrite Splink's ``x_l``/``x_r`` column names as ``left.x``/``right.x``."""
+    sql = re.sub(r"\b([a-z0-9_]+?)_l\b", rf"{left}.\1", sql)
+    return re.sub(r"\b([a-z0-9_]+?)_r\b", rf"{right}.\1", sql)
+
+
+def gamma_sql(comparison: PersonComparison, left: str = "l", right: str = "r") -> str:
+    """SQL giving the comparison's Splink level value (-1 null, 0 else) for two aliased feature rows."""
+    n = len(comparison.levels)
+    whens = [f"WHEN {_on_aliases(comparison.null, left, right)} THEN -1"]
+    whens += [f"WHEN coalesce({_on_aliases(level.sql, left, right)}, FALSE) THEN {n - i}"
+              for i, level in enumerate(comparison.levels)]
+    return "CASE " + " ".join(whens) + " ELSE 0 END"
+
+
+def label_sql(comparison: PersonComparison, gamma: str) -> str:
+    """SQL turning a level value into the level's label."""
+    cases = " ".join(f"WHEN {g} THEN '{label}'" for g, label in comparison.gamma_labels().items())
+    return f"CASE {gamma} {cases} END"
+
+
+#: Why a contradiction refuses a link, by comparison.
+CONTRADICTION_REASONS: dict[str, str] = {
+    "pnc": "different PNC ids",
+    "sex": "different sex",
+    "dob": "dates of birth two or more years apart",
+    "forenames": "forenames share nothing",
+}
+
+
+def contradiction_sql(left: str = "l", right: str = "r") -> str:
+    """SQL naming the first contradiction between two aliased feature rows, NULL when none."""
+    by_name = {c.name: c for c in all_comparisons()}
+    whens = " ".join(
+        f"WHEN ({gamma_sql(by_name[name], left, right)}) = 0 THEN '{reason}'"
+        for name, reason in CONTRADICTION_REASONS.items()
+    )
+    return f"CASE {whens} END"

@@ -1,0 +1,137 @@
+"""Person features for matching, prepared in SQL from the canonical tables.
+
+One row per person record that has a name (records with no name at all
+cannot be matched and become singletons). Nationality is never read here
+(Equality Act 2010): it is not a feature, not a blocking key, not a comparison.
+
+Columns (``person_features``):
+- ``fn`` all forenames folded, ``fn1`` the first forename, ``fn1_key`` its
+  canonical form in the name-variant table (the alphabetically first of its
+  variants), ``fn_keys`` every variant of every forename and alias forename;
+- ``sn`` surname folded, ``sn_key`` canonical form, ``sn_keys`` variants of the
+  surname, its words and alias surnames;
+- date of birth parts, sex (M/F only), PNC id normalised;
+- ``phones`` (E.164), ``postcodes`` and ``buildings`` (postcode + building
+  number/name) from the person's links to phone objects and home locations.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+from toex.resolve import db, text
+from toex.store import Store
+
+FEATURES = "person_features"
+VARIANTS = "__rs_name_variants"
+
+#: Link roles that tie a person to a phone, and to a home-like address.
+PHONE_ROLES: tuple[str, ...] = ("uses", "keeper", "holds")
+HOME_ROLES: tuple[str, ...] = ("resides-at", "stays-at")
+
+
+def variant_pairs() -> list[tuple[str, str, str]]:
+    """The shipped name-variant table as (name, variant, kind) rows."""
+    path = resources.files("toex.resolve").joinpath("data/name_variants.csv")
+    with path.open(encoding="utf-8") as handle:
+        return [(row["name"], row["variant"], row["kind"]) for row in csv.DictReader(handle)]
+
+
+def load_variants(store: Store) -> None:
+    """``__rs_name_variants(token, keys, key)``: each folded name, its variants and its canonical key."""
+    store.execute(f"DROP TABLE IF EXISTS {VARIANTS}")
+    store.execute("CREATE TEMP TABLE __rs_variant_raw (name VARCHAR, variant VARCHAR, kind VARCHAR)")
+    try:
+        store.con.executemany("INSERT INTO __rs_variant_raw VALUES (?, ?, ?)", variant_pairs())
+        store.execute(f"""
+            CREATE TEMP TABLE {VARIANTS} AS
+            WITH pairs AS (
+                SELECT {text.fold('name')} AS a, {text.fold('variant')} AS b FROM __rs_variant_raw
+            ), edges AS (
+                SELECT a, b FROM pairs WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+                UNION SELECT b, a FROM pairs WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+            )
+            SELECT a AS token, list_sort(list_distinct(list(b) || [a])) AS keys,
+                   list_min(list(b) || [a]) AS key
+            FROM edges GROUP BY a""")
+    finally:
+        store.execute("DROP TABLE IF EXISTS __rs_variant_raw")
+
+
+def _base_sql() -> str:
+    pnc = "NULLIF(regexp_replace(upper(pnc_id), '[^0-9A-Z/]', '', 'g'), '')"
+    pnc = f"regexp_replace({pnc}, '^([0-9]{{2,4}})/0*([0-9]+[A-Z])$', '\\1/\\2')"
+    return f"""
+        SELECT row_number() OVER (ORDER BY source_id, ref) AS unique_id, source_id, ref,
+               {text.fold('forenames')} AS fn, {text.fold('surname')} AS sn,
+               {text.tokens(text.fold('forenames'))} AS fn_tokens,
+               {text.tokens(text.fold('aliases'))} AS alias_tokens,
+               dob, dob_year, dob_month, dob_day,
+               CASE WHEN upper(trim(sex)) IN ('M', 'F') THEN upper(trim(sex)) END AS sex,
+               {pnc} AS pnc
+        FROM persons"""
+
+
+def _name_keys_sql() -> str:
+    """Per record: variant keys of forename tokens (+ alias words) and of surname (+ its words, alias words)."""
+    return f"""
+        WITH toks AS (
+            SELECT unique_id, 'f' AS part, unnest(fn_tokens || alias_tokens) AS token FROM __rs_base
+            UNION ALL
+            SELECT unique_id, 's', unnest({text.tokens('sn')} || [sn] || alias_tokens) FROM __rs_base
+        )
+        SELECT t.unique_id, t.part, list_distinct(flatten(list(coalesce(v.keys, [t.token])))) AS keys
+        FROM toks t LEFT JOIN {VARIANTS} v ON v.token = t.token
+        GROUP BY t.unique_id, t.part"""
+
+
+def _links_sql() -> str:
+    """Per person record: phones and home postcodes/buildings from its source's links."""
+    phone_roles = ", ".join(f"'{r}'" for r in PHONE_ROLES)
+    home_roles = ", ".join(f"'{r}'" for r in HOME_ROLES)
+    addr = text.address_text("l.address")
+    return f"""
+        WITH phone AS (
+            SELECT k.source_id, k.from_ref AS ref, list_distinct(list(o.value)) AS phones
+            FROM links k JOIN objects o ON o.source_id = k.source_id AND o.ref = k.to_ref
+            WHERE k.role IN ({phone_roles}) AND o.kind = 'phone' AND o.value IS NOT NULL
+            GROUP BY ALL
+        ), home AS (
+            SELECT k.source_id, k.from_ref AS ref, list_distinct(list(l.postcode)) AS postcodes,
+                   list_distinct(list({text.building_key(addr, 'l.postcode')})) AS buildings
+            FROM links k JOIN locations l ON l.source_id = k.source_id AND l.ref = k.to_ref
+            WHERE k.role IN ({home_roles}) AND l.postcode IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT coalesce(p.source_id, h.source_id) AS source_id, coalesce(p.ref, h.ref) AS ref,
+               coalesce(p.phones, []) AS phones, coalesce(h.postcodes, []) AS postcodes,
+               coalesce(h.buildings, []) AS buildings
+        FROM phone p FULL JOIN home h ON p.source_id = h.source_id AND p.ref = h.ref"""
+
+
+def build_features(store: Store) -> int:
+    """(Re)build ``person_features`` from ``persons``/``links``; return the number of matchable records."""
+    load_variants(store)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base AS {_base_sql()}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_keys AS {_name_keys_sql()}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_links AS {_links_sql()}")
+    store.execute(f"DELETE FROM {FEATURES}")
+    store.execute(f"""
+        INSERT INTO {FEATURES}
+        SELECT b.unique_id, b.source_id, b.ref, b.fn, b.fn_tokens[1] AS fn1,
+               coalesce(vf.key, b.fn_tokens[1]) AS fn1_key, coalesce(kf.keys, []) AS fn_keys,
+               b.sn, coalesce(vs.key, b.sn) AS sn_key, coalesce(ks.keys, []) AS sn_keys,
+               b.dob, b.dob_year, b.dob_month, b.dob_day, b.sex, b.pnc,
+               coalesce(k.phones, []), coalesce(k.postcodes, []),
+               list_filter(coalesce(k.buildings, []), lambda x: x IS NOT NULL)
+        FROM __rs_base b
+        LEFT JOIN {VARIANTS} vf ON vf.token = b.fn_tokens[1]
+        LEFT JOIN {VARIANTS} vs ON vs.token = b.sn
+        LEFT JOIN __rs_keys kf ON kf.unique_id = b.unique_id AND kf.part = 'f'
+        LEFT JOIN __rs_keys ks ON ks.unique_id = b.unique_id AND ks.part = 's'
+        LEFT JOIN __rs_links k ON k.source_id = b.source_id AND k.ref = b.ref
+        WHERE b.fn IS NOT NULL OR b.sn IS NOT NULL""")
+    for table in ("__rs_base", "__rs_keys", "__rs_links"):
+        store.execute(f"DROP TABLE IF EXISTS {table}")
+    return int(db.value(store, f"SELECT count(*) FROM {FEATURES}"))

@@ -1,0 +1,26 @@
+"""Objects: one entity per normalised value of a kind.
+
+Phones by E.164 number, vehicles by VRM, bank accounts by sort code + account
+number ('SSSSSS-AAAAAAAA'), emails lower-cased: ingest has already normalised
+``objects.value``; records with no usable value stay alone.
+"""
+
+from __future__ import annotations
+
+from toex.resolve.keys import key_clusters
+from toex.store import Store
+
+CLUSTERS = "__rs_clusters_object"
+
+
+def cluster_objects(store: Store) -> None:
+    """``__rs_clusters_object(source_id, ref, cluster)``."""
+    keys = "SELECT source_id, ref, coalesce(kind, 'other') || ':' || value AS key FROM objects WHERE value IS NOT NULL"
+    key_clusters(store, "SELECT source_id, ref FROM objects", keys, CLUSTERS)
+
+
+def entities_sql() -> str:
+    """``object_entities`` rows."""
+    return """
+        SELECT i.entity_id, mode(o.kind) AS kind, coalesce(mode(o.value), mode(o.value_raw)) AS value, count(*) AS records
+        FROM __rs_ids_object i JOIN objects o USING (source_id, ref) GROUP BY i.entity_id"""

@@ -1,0 +1,98 @@
+"""Person linkage with Splink: Fellegi-Sunter, trained unsupervised, scored in the store's engine.
+
+Every Splink call goes through a ``DatabaseAPI`` passed in (:func:`duckdb_backend`
+makes the DuckDB one on the store's own connection), so a Spark engine passes
+its own ``SparkAPI`` and the rest of the code path is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.database_api import DatabaseAPI
+
+from toex.resolve.comparisons import all_comparisons
+from toex.resolve.config import ResolveConfig
+from toex.resolve.features import FEATURES
+from toex.store import Store
+
+#: Feature columns Splink carries into the scored pairs (besides the compared ones).
+_RETAIN = ("source_id", "ref")
+
+
+def duckdb_backend(store: Store) -> DatabaseAPI[Any]:
+    """Splink's DuckDB backend on the store's own connection."""
+    return DuckDBAPI(store.con)
+
+
+@contextmanager
+def quiet_splink() -> Iterator[None]:
+    """Silence Splink's progress logging (toex prints its own summary)."""
+    log = logging.getLogger("splink")
+    before = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(before)
+
+
+def settings(config: ResolveConfig) -> dict[str, Any]:
+    """A fresh (untrained) Splink settings dictionary for toex's person model."""
+    creator = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[c.to_splink() for c in all_comparisons()],
+        blocking_rules_to_generate_predictions=list(config.blocking_rules),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=list(_RETAIN),
+        max_iterations=20,
+    )
+    return creator.create_settings_dict("duckdb")
+
+
+def with_blocking(model: dict[str, Any], config: ResolveConfig) -> dict[str, Any]:
+    """A stored model with this run's blocking rules (blocking is configuration, not a trained parameter)."""
+    out = dict(model)
+    out["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in config.blocking_rules
+    ]
+    return out
+
+
+def make_linker(backend: DatabaseAPI[Any], model: dict[str, Any], table: str = FEATURES) -> Linker:
+    """A Splink linker over the feature table in ``backend``."""
+    frame = backend.register(table)
+    return Linker(frame, model, log_level=None)
+
+
+def train(backend: DatabaseAPI[Any], config: ResolveConfig) -> dict[str, Any]:
+    """Train the model unsupervised (prior from deterministic rules, u by random sampling,
+    m by expectation maximisation in two sessions); return the trained model."""
+    linker = make_linker(backend, settings(config))
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        list(config.deterministic_rules), recall=config.deterministic_recall)
+    training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
+    for rule in config.em_rules:
+        training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    model: dict[str, Any] = linker.misc.save_model_to_json()
+    return model
+
+
+def predict(backend: DatabaseAPI[Any], model: dict[str, Any], config: ResolveConfig) -> str:
+    """Score every blocked pair with the model; return the name of the table of scored pairs."""
+    linker = make_linker(backend, with_blocking(model, config))
+    scored = linker.inference.predict(threshold_match_probability=config.keep_floor, warning_mode="never")
+    return str(scored.physical_name)
+
+
+def model_json(model: dict[str, Any]) -> str:
+    """A model as stored in ``resolve_models``."""
+    return json.dumps(model, sort_keys=True)
