@@ -52,7 +52,7 @@ def link_chart(graph: nx.MultiDiGraph, width: int = 760, height: int = 520) -> s
         (x1, y1), (x2, y2) = place(a), place(b)
         dash = " stroke-dasharray='4 3'" if data.get("grading") else ""
         parts.append(f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}' stroke='#999' stroke-width='1.2'{dash}/>")
-        parts.append(_t((x1 + x2) / 2, (y1 + y2) / 2 - 3, str(data.get("type", "")), 8, fill="#666"))
+        parts.append(_t((x1 + x2) / 2, (y1 + y2) / 2 - 3, str(data.get("relation", "")), 8, fill="#666"))
     for node, data in graph.nodes(data=True):
         x, y = place(node)
         role = str(data.get("role", "")).split(";")[0]

@@ -4,7 +4,7 @@ Nodes are the members of the assessed networks (with kind, label, role,
 network, rank, score); edges are the ``graph_edges`` between them, with type,
 dates, provenance (source_id, ref) and 3x5x2 grading. With
 ``exclude_handling_c`` the edges resting on handling code C intelligence are
-left out.
+left out. The edge type is the attribute ``relation`` (``type`` is reserved in GEXF).
 """
 
 from __future__ import annotations
@@ -80,7 +80,9 @@ def build_graph(store: Store, network_id: str | None = None, *, exclude_handling
     for eid, attrs in nodes.items():
         graph.add_node(eid, **{k: _clean(v) for k, v in attrs.items()})
     for i, e in enumerate(member_edges(store, set(nodes), exclude_handling_c=exclude_handling_c)):
-        graph.add_edge(e["src"], e["dst"], key=f"e{i}", **{k: _clean(v) for k, v in e.items() if k not in ("src", "dst")})
+        # 'type' is reserved in GEXF (directed/undirected): the edge type is kept as 'relation'
+        attrs = {("relation" if k == "type" else k): _clean(v) for k, v in e.items() if k not in ("src", "dst")}
+        graph.add_edge(e["src"], e["dst"], key=f"e{i}", label=attrs["relation"], **attrs)
     return graph
 
 

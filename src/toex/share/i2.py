@@ -46,7 +46,7 @@ def build_anx(graph: nx.MultiDiGraph, title: str = "toex") -> ET.Element:
     for name in sorted(set(ICON.values())):
         ET.SubElement(types, "EntityType", {"Name": name, "IconFile": name})
     link_types = ET.SubElement(chart, "LinkTypeCollection")
-    for name in sorted({str(d.get("type") or "Link") for _a, _b, d in graph.edges(data=True)} | {"Link"}):
+    for name in sorted({str(d.get("relation") or "Link") for _a, _b, d in graph.edges(data=True)} | {"Link"}):
         ET.SubElement(link_types, "LinkType", {"Name": name, "Colour": "0"})
     classes = ET.SubElement(chart, "AttributeClassCollection")
     for name, att_type in ATTRIBUTE_CLASSES:
@@ -78,7 +78,7 @@ def _entity_item(node: str, data: dict[str, object]) -> ET.Element:
 
 
 def _link_item(a: str, b: str, data: dict[str, object]) -> ET.Element:
-    link_type = str(data.get("type") or "Link")
+    link_type = str(data.get("relation") or "Link")
     item = ET.Element("ChartItem", {"Label": link_type})
     cards = ET.SubElement(item, "CardCollection")
     ET.SubElement(cards, "Card", {

@@ -122,10 +122,24 @@ def _breakdown(network_id: str, store: Store) -> list[dict[str, Any]]:
             for name, d in detail.items()]
 
 
-def _actions(store: Store, network: dict[str, Any]) -> list[dict[str, Any]]:
+def _actions(store: Store, network: dict[str, Any], withheld_refs: set[str]) -> list[dict[str, Any]]:
     approvers = dict(store.fetchall("SELECT task_id, approved_by FROM tasks WHERE network_id = ?", [network["id"]]))
-    actions = [dict(a, approved_by=approvers.get(a.get("task_id"))) for a in network["actions"]]
+    actions = [dict(a, approved_by=approvers.get(a.get("task_id")), action=_redact(a["action"], withheld_refs))
+               for a in network["actions"]]
     return sorted(actions, key=lambda a: STRAND_ORDER.index(a["strand"]) if a["strand"] in STRAND_ORDER else 9)
+
+
+def _redact(text: str, refs: set[str]) -> str:
+    """Replace references to withheld (handling code C) records."""
+    for ref in sorted(refs, key=len, reverse=True):
+        text = text.replace(ref, "[withheld: handling code C]")
+    return text
+
+
+def _withheld_refs(store: Store, network_id: str) -> set[str]:
+    return {f"{s}:{r}" for s, r in store.fetchall(
+        "SELECT DISTINCT source_id, ref FROM network_evidence WHERE network_id = ? AND upper(trim(handling)) = 'C'",
+        [network_id])}
 
 
 def render_package(store: Store, network_id: str, *, produced_by: str, classification: str = DEFAULT_CLASSIFICATION,
@@ -159,7 +173,7 @@ def render_package(store: Store, network_id: str, *, produced_by: str, classific
         "timeline": _b64(timeline([(e["when"], e["kind"], f"{e['kind']} {e['source']}:{e['ref']}") for e in evidence])),
         "members": members,
         "safeguarding": _safeguarding(store, network_id),
-        "actions": _actions(store, network),
+        "actions": _actions(store, network, _withheld_refs(store, network_id) if share_outside_owner else set()),
         "evidence": evidence,
     }
     return _environment().get_template("package.html").render(**context), withheld
