@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench setup system-deps clean
+.PHONY: demo test lint typecheck unit bench fuzz setup system-deps clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ unit:
 ## Benchmarks (print their figures; see docs/benchmarks.md).
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+## Coverage-guided fuzzing of the input parsers, one minute per target.
+fuzz: setup
+	for t in pole policeuk mapping; do $(BIN)/python scripts/fuzz_parsers.py --target $$t --seconds 60 || exit 1; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
