@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from toex import __version__
+from toex.cli.analyse import analyse_command, graph_app
 from toex.cli.assess import assess_app
 from toex.cli.audit import audit_app
 from toex.cli.backup import backup_command, restore_command
@@ -29,6 +30,8 @@ app.add_typer(audit_app, name="audit")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 # Stage commands register here, one line each.
+app.command("analyse")(analyse_command)
+app.add_typer(graph_app, name="graph")
 app.command("resolve")(resolve_command)
 app.command("explain")(explain_command)
 app.add_typer(review_app, name="review")

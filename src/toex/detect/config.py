@@ -50,7 +50,7 @@ class IndicatorConfig(_Model):
     age_gap_years: int = Field(5, ge=1, description="An adult this many years older than a child counts as 'much older'.")
     far_km: float = Field(40.0, ge=1, description="An offence or found-location at least this far from home counts as 'far from home'.")
     repeat_missing: int = Field(3, ge=2, description="Missing episodes that count as 'repeated'.")
-    crowded_unrelated: int = Field(5, ge=3, description="Unrelated adults sharing one address at the same time that count as 'many'.")
+    crowded_unrelated: int = Field(6, ge=3, description="Unrelated adults sharing one address at the same time that count as 'many'.")
     hub_persons: int = Field(25, ge=5, description="Locations with more residents/visitors than this are hubs (care homes, hostels, big sites): residence rules ignore them.")
     deal_line_drug_events: int = Field(2, ge=1, description="Drug-supply events a shared phone must be involved in to count as a deal line.")
     prior_case_codes: tuple[str, ...] = Field(("106", "71", "72", "24"), description="Offence codes of earlier trafficking or exploitation cases (modern slavery, CSE, exploitation of prostitution...).")
@@ -67,7 +67,8 @@ class NetworkConfig(_Model):
     leiden_resolution: float = Field(0.5, gt=0, description="Leiden resolution (RBConfiguration) on the grown subgraph.")
     leiden_seed: int = Field(42, description="Random seed for Leiden, so runs are reproducible.")
     min_exploited: int = Field(2, ge=1, description="A community needs at least this many vulnerable people to be a network.")
-    min_control: float = Field(2.0, ge=0, description="Control score an adult needs to be an organiser (see roles.py).")
+    min_control: float = Field(2.5, ge=0, description="Control score an adult needs to be an organiser (see roles.py).")
+    min_controlled: int = Field(2, ge=1, description="Vulnerable people an organiser must directly control (two or more: one child living with an unrelated adult is a safeguarding question, not a network).")
     age_gap_years: int = Field(5, ge=1, description="An organiser is at least this many years older than the exploited people they control.")
     cash_sic_codes: tuple[str, ...] = Field(("45200", "96020", "96090", "56101", "56102", "56103", "55100", "55900", "47110", "47260", "81210", "81229", "01130", "10130", "96010", "93130"), description="SIC 2007 codes of cash-intensive sectors (hand car washes, nail bars, takeaways, hotels, convenience and tobacco shops, cleaning, agriculture and food processing, laundries, gyms).")
 

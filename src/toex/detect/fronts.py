@@ -1,7 +1,8 @@
 """Front companies (detector 6).
 
 An organisation in a network is a *front* when an organiser is among its
-officers or controllers and at least one more of these holds:
+officers or controllers (or another adult network member is, and it employs
+exploited people) and at least one more of these holds:
 
 - it is registered or trades at a network address (where members live or stay);
 - its SIC code is a cash-intensive sector (``networks.cash_sic_codes``);
@@ -30,13 +31,20 @@ class OrgFacts:
 
 
 def assess_front(org: OrgFacts, organisers: set[str], network_addresses: set[str], exploited: set[str],
-                 cash_sic: tuple[str, ...]) -> tuple[bool, list[Evidence]]:
+                 cash_sic: tuple[str, ...], members: frozenset[str] = frozenset()) -> tuple[bool, list[Evidence]]:
     """(is a front, evidence)."""
     ev: list[Evidence] = []
     officers = [p for p in org.officers if p in organisers]
     for p in officers:
         src, ref = org.officers[p]
         ev.append(Evidence(f"{org.name}: an organiser ({p}) is an officer or controller", src, ref))
+    staff = [p for p in org.employees if p in exploited]
+    helpers = [p for p in org.officers if p in members and p not in exploited]
+    if not officers and staff and helpers:
+        src, ref = org.officers[helpers[0]]
+        ev.append(Evidence(f"{org.name}: a network member ({helpers[0]}) is an officer and it employs people "
+                           "the network appears to exploit", src, ref))
+        officers = helpers
     if not officers:
         return False, ev
     criteria = 0
@@ -48,7 +56,6 @@ def assess_front(org: OrgFacts, organisers: set[str], network_addresses: set[str
     if org.sic_code and org.sic_code in cash_sic:
         ev.append(Evidence(f"{org.name} is in a cash-intensive sector (SIC {org.sic_code})", None, None))
         criteria += 1
-    staff = [p for p in org.employees if p in exploited]
     if staff:
         src, ref = org.employees[staff[0]]
         ev.append(Evidence(f"{org.name} employs {len(staff)} person(s) the network appears to exploit", src, ref))

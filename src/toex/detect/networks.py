@@ -30,6 +30,7 @@ import leidenalg
 
 from toex.detect.config import AnalyseConfig
 from toex.detect.fronts import OrgFacts, assess_front
+from toex.detect.indicators import definitions
 from toex.detect.roles import (
     CONTROL,
     DIRECTOR_WEIGHT,
@@ -85,6 +86,7 @@ class Edge:
     source_id: str | None
     ref: str | None
     weight: float
+    code: str | None = None
 
 
 # -- growth -------------------------------------------------------------------------------
@@ -111,10 +113,12 @@ def _grow(store: Store, cfg: AnalyseConfig, seeds: list[str]) -> list[Edge]:
               AND j.b NOT IN (SELECT node FROM __n_reach)"""
         )
     rows = store.fetchall(
-        """SELECT e.src, e.dst, e.type, e.source_id, e.ref, coalesce(e.weight, 1.0) FROM graph_edges e
+        """SELECT e.src, e.dst, e.type, e.source_id, e.ref, coalesce(e.weight, 1.0), ev.offence_code
+        FROM graph_edges e LEFT JOIN events ev ON e.type = 'offended-against' AND ev.source_id = e.source_id
+             AND ev.ref = e.ref
         WHERE e.src IN (SELECT node FROM __n_reach) AND e.dst IN (SELECT node FROM __n_reach)"""
     )
-    return [Edge(str(a), str(b), str(t), s, r, float(w)) for a, b, t, s, r, w in rows]
+    return [Edge(str(a), str(b), str(t), s, r, float(w), c) for a, b, t, s, r, w, c in rows]
 
 
 def _people(store: Store, cfg: AnalyseConfig) -> dict[str, Person]:
@@ -138,10 +142,12 @@ def _people(store: Store, cfg: AnalyseConfig) -> dict[str, Person]:
         LEFT JOIN hands ON hands.person = p.entity_id LEFT JOIN prior ON prior.person = p.entity_id"""
     )
     out = {}
+    victim_codes = {c for c, d in definitions().items() if d.vulnerable}
     for eid, age, child, nrm, w, codes_, fam, sk, hands, prior in rows:
         out[str(eid)] = Person(
             str(eid), None if age is None else int(age), bool(child), bool(nrm), float(w), list(codes_ or []),
             str(fam), sk, int(hands), [(str(s), str(r)) for s, r in (prior or [])],
+            victim_signs=bool(set(codes_ or []) & victim_codes),
         )
     return out
 
@@ -177,8 +183,11 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
         return (pa is not None and pv is not None and v in vulnerable and a != v
                 and can_organise(pa, pv, gap) and not related(pa, pv))
 
+    exploitation_codes = {*cfg.indicators.prior_case_codes, *cfg.indicators.sexual_exploitation_codes}
     for e in edges:
         if e.type not in PP_TYPES:
+            continue
+        if e.type == "offended-against" and e.code not in exploitation_codes:
             continue
         pairs = [(e.src, e.dst)] if e.type == "offended-against" else [(e.src, e.dst), (e.dst, e.src)]
         for a, v in pairs:
@@ -189,6 +198,8 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
                 scores[a].add(e.type, w, f"{a} " + words.format(v=v, gap=years), e.source_id, e.ref, v)
     for loc, fs in found.items():
         for f in fs:
+            if f.src in homes.get(loc, ()):
+                continue  # found at their own home
             for a in homes.get(loc, ()):
                 if adult_over(a, f.src):
                     w, words = CONTROL["found-at-home"]
@@ -278,7 +289,7 @@ def find_networks(store: Store, cfg: AnalyseConfig) -> list[Network]:
     vulnerable = {p for p in seeds if p in people and is_vulnerable(people[p], n.seed_min_weight)}
     involved = _involved(store, vulnerable)
     scores = _control(edges, people, vulnerable, cfg, involved)
-    organisers = {a for a, c in scores.items() if is_organiser(c, n.min_control)}
+    organisers = {a for a, c in scores.items() if is_organiser(c, n.min_control, n.min_controlled)}
     if not organisers:
         return []
     community = _communities(edges, cfg)
@@ -329,7 +340,9 @@ def _assemble(store: Store, comms: set[int], community: dict[str, int], edges: l
     controlled = set().union(*(scores[o].controlled for o in orgs_here)) if orgs_here else set()
     for o in sorted(orgs_here):
         net.members[o] = Member(o, "person", "organiser", scores[o].evidence, people[o].age_today)
-    for v in sorted((vulnerable & inside) | controlled):
+    near = {(e.dst if e.src in controlled or e.src in orgs_here else e.src) for e in edges
+            if e.src in controlled or e.dst in controlled or e.src in orgs_here or e.dst in orgs_here}
+    for v in sorted((vulnerable & inside & near) | controlled):
         if v in net.members or v not in people:
             continue
         p = people[v]
@@ -386,7 +399,7 @@ def _resources(store: Store, net: Network, inside: set[str], by_node: dict[str, 
                 facts.employees[e.src] = (e.source_id, e.ref)
             elif e.type in ("registered-at", "trades-at"):
                 facts.locations[e.dst] = (e.source_id, e.ref)
-        front, ev = assess_front(facts, organisers, addresses, exploited, cfg.networks.cash_sic_codes)
+        front, ev = assess_front(facts, organisers, addresses, exploited, cfg.networks.cash_sic_codes, frozenset(persons))
         if front:
             net.members[org] = Member(org, "organisation", "front", ev)
         elif any(p in organisers for p in facts.officers):

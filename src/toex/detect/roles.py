@@ -63,6 +63,7 @@ class Person:
     surname_key: str | None = None
     hands_on: int = 0               # offences where they appear with a child as co-suspect
     prior_case: list[tuple[str, str]] = field(default_factory=list)  # (source_id, ref) of an earlier case as suspect
+    victim_signs: bool = False      # has an indicator marked vulnerable in indicators.yaml
 
 
 @dataclass
@@ -84,7 +85,7 @@ def related(a: Person, b: Person) -> bool:
 
 def is_vulnerable(p: Person, seed_min: float) -> bool:
     """A potential victim: a child with any indicator, anyone NRM-referred, or indicators adding up to ``seed_min``."""
-    return p.nrm or (p.child and p.vulnerable_weight > 0) or p.vulnerable_weight >= seed_min
+    return p.nrm or (p.child and p.vulnerable_weight > 0) or p.victim_signs or p.vulnerable_weight >= seed_min
 
 
 def safeguarding_route(p: Person) -> str:
@@ -115,14 +116,21 @@ class ControlScore:
 
 
 def can_organise(p: Person, gap_to: Person | None, age_gap: int) -> bool:
-    """Only adults, never children or NRM-referred people; older than the victim by ``age_gap`` when both ages are known."""
-    if p.child or p.nrm or p.age_today is None or p.age_today < 18:
+    """Only adults, never children, NRM-referred people or people with victim indicators; older than the victim by ``age_gap`` when both ages are known."""
+    if p.child or p.nrm or p.victim_signs or p.age_today is None or p.age_today < 18:
         return False
     if gap_to is not None and gap_to.age_today is not None:
         return p.age_today - gap_to.age_today >= age_gap
     return True
 
 
-def is_organiser(c: ControlScore, min_control: float) -> bool:
-    """Enough control, of at least two kinds, over at least one vulnerable person."""
-    return c.score >= min_control and len(c.kinds) >= 2 and bool(c.controlled)
+#: Control kinds that tie an adult to a resource (address, phone, vehicle, account, company): an organiser
+#: brokers between exploited people and resources, so at least one of these is required.
+RESOURCE_KINDS = frozenset({"co-residence", "found-at-home", "shared-phone", "shared-account", "shared-vehicle",
+                            "employs", "houses", "director", "resource"})
+
+
+def is_organiser(c: ControlScore, min_control: float, min_controlled: int = 2) -> bool:
+    """Enough control, of at least two kinds (one over a resource), over ``min_controlled`` vulnerable people."""
+    return (c.score >= min_control and len(c.kinds) >= 2 and bool(c.kinds & RESOURCE_KINDS)
+            and len(c.controlled) >= min_controlled)

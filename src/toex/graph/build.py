@@ -73,9 +73,10 @@ UNION ALL
 SELECT {_event_id('ev.source_id', 'ev.ref')}, 'event',
        coalesce(ev.offence_code, ev.category, ev.kind), ev.kind, ev.force, ev.occurred_from
 FROM events ev
-WHERE ev.location_ref IS NOT NULL
-   OR EXISTS (SELECT 1 FROM links l WHERE l.source_id = ev.source_id
-              AND (l.from_ref = ev.ref OR l.to_ref = ev.ref))
+LEFT JOIN (SELECT DISTINCT source_id, from_ref AS ref FROM links WHERE from_kind = 'event'
+           UNION SELECT source_id, to_ref FROM links WHERE to_kind = 'event') linked
+       ON linked.source_id = ev.source_id AND linked.ref = ev.ref
+WHERE ev.location_ref IS NOT NULL OR linked.ref IS NOT NULL
 """
 
 # One row per link whose two ends resolve: entity ids for entities, E: ids for events.
