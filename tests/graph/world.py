@@ -149,7 +149,7 @@ class World:
         return node
 
 
-def test_store() -> Store:
+def new_store() -> Store:
     """An in-memory store migrated up to the detect schema (later stages' migrations are not needed here)."""
     store = open_store(None, migrate_to=4)
     refresh_reference_tables(store)
