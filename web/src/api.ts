@@ -183,7 +183,7 @@ export interface NetworkSummary {
   network_id: string; rank: number; score: number; threats: string[] | string; forces: string[] | string; regions: string[] | string;
   owner?: { level?: string; unit?: string } | null; summary?: string; members_count?: number;
 }
-export interface Member { entity_id: string; kind: string; label: string; role: string; age?: number | null; evidence?: unknown[]; nrm?: boolean; }
+export interface Member { entity_id: string; kind: string; label: string; role: string; age?: number | null; evidence?: unknown[]; nrm?: boolean; listed?: boolean; }
 export interface Task {
   task_id: string; network_id: string; strand: string; action: string; owner_level?: string; owner_unit?: string | null;
   status: string; due?: string | null; approved_by?: string | null; outcome?: string | null; history?: unknown[];

@@ -53,6 +53,6 @@ export function visibleEdgeIds(m: ChartModel, hiddenTypes: Set<string>, from: nu
 export function nodeRole(n: GNode, member?: Member): string | null {
   const role = member?.role ?? n.role ?? null;
   const age = member?.age ?? n.age ?? (n.attributes?.age as number | undefined) ?? null;
-  if (n.kind === 'person' && victimStatus({ kind: 'person', role, age, attributes: n.attributes, nrm: member?.nrm }).potentialVictim) return 'potential victim';
+  if (n.kind === 'person' && victimStatus({ kind: 'person', role, age, attributes: n.attributes, nrm: member?.nrm, listed: member?.listed }).potentialVictim) return 'potential victim';
   return role;
 }

@@ -9,6 +9,8 @@ export interface PersonLike {
   attributes?: Record<string, unknown> | null;
   indicators?: unknown[] | null;
   nrm?: boolean | null;
+  /** on the safeguarding list (assess stage) */
+  listed?: boolean | null;
   route?: string | null;
 }
 
@@ -63,7 +65,7 @@ export function victimStatus(p: PersonLike): VictimStatus {
   const age = ageOf(p);
   const child = (p.kind === undefined || p.kind === 'person') && age !== null && age < 18;
   const nrm = isNrm(p);
-  const potentialVictim = child || nrm || p.role === 'exploited';
+  const potentialVictim = child || nrm || !!p.listed || p.role === 'exploited';
   const route = p.route || (child ? CHILD_ROUTE : nrm || potentialVictim ? ADULT_ROUTE : '');
   return { potentialVictim, child, nrm, route };
 }

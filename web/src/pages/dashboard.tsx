@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { api, itemsOf, type Alert, type NetworkSummary, type SafeguardingItem } from '../api';
 import { ErrorBox, listText, Loading, Section, Tabs, VictimBadge } from '../components';
+import { victimStatus } from '../safeguard';
 import { useAsync } from '../hooks';
 import { EWMap, RegionLegend } from '../maps';
 import { href } from '../router';
@@ -30,25 +31,29 @@ export function NetworkTable({ rows, caption }: { rows: NetworkSummary[]; captio
   );
 }
 
-export function SafeguardingTable({ rows, caption }: { rows: SafeguardingItem[]; caption: string }) {
+export function SafeguardingTable({ rows, caption, compact = false }: { rows: SafeguardingItem[]; caption: string; compact?: boolean }) {
   if (!rows.length) return <p class="muted">Nobody on the safeguarding list.</p>;
   return (
-    <table class="safeguarding">
+    <table class={`safeguarding ${compact ? 'compact' : ''}`}>
       <caption class="sr-only">{caption}</caption>
       <thead>
-        <tr><th scope="col">#</th><th scope="col">Person</th><th scope="col">Age</th><th scope="col">Status and safeguarding route</th><th scope="col">Indicators</th><th scope="col">Network</th></tr>
+        <tr><th scope="col">#</th><th scope="col">Person (potential victim)</th><th scope="col">Age</th><th scope="col">Safeguarding route</th>{compact ? null : <th scope="col">Indicators</th>}<th scope="col">Network</th></tr>
       </thead>
       <tbody>
-        {rows.map((s) => (
-          <tr>
-            <td>{s.rank}</td>
-            <td><a href={href('entity', s.entity_id)}>{s.label}</a></td>
-            <td>{s.age ?? '—'}</td>
-            <td><VictimBadge person={{ kind: 'person', age: s.age, indicators: s.indicators, route: s.route, role: 'exploited' }} /></td>
-            <td class="small">{(s.indicators ?? []).map((i) => (typeof i === 'string' ? i : String(i.indicator ?? i.code ?? i.label ?? ''))).join(', ')}</td>
-            <td>{s.network_id ? <a href={href('network', s.network_id)}>{s.network_id}</a> : ''}</td>
-          </tr>
-        ))}
+        {rows.map((s) => {
+          const v = victimStatus({ kind: 'person', age: s.age, indicators: s.indicators, route: s.route, role: 'exploited' });
+          const ind = (s.indicators ?? []).map((i) => (typeof i === 'string' ? i : String(i.indicator ?? i.code ?? i.label ?? ''))).join(', ');
+          return (
+            <tr>
+              <td>{s.rank}</td>
+              <td><a href={href('entity', s.entity_id)}>{s.label}</a><br /><VictimBadge person={{ kind: 'person', age: s.age, indicators: s.indicators, route: s.route, role: 'exploited' }} compact /></td>
+              <td>{s.age ?? '—'}</td>
+              <td class="small route-cell" title={compact && ind ? `Indicators: ${ind}` : undefined}>{v.route}</td>
+              {compact ? null : <td class="small">{ind}</td>}
+              <td>{s.network_id ? <a href={href('network', s.network_id)}>{s.network_id}</a> : ''}</td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
@@ -139,7 +144,7 @@ export function DashboardPage() {
             <a href={href('alerts')}>All alerts</a>
           </Section>
           <Section title="People to safeguard">
-            <SafeguardingTable rows={p.safeguarding ?? []} caption="Top people to safeguard" />
+            <SafeguardingTable rows={p.safeguarding ?? []} caption="Top people to safeguard" compact />
             <a href={href('safeguarding')}>Full safeguarding list</a>
           </Section>
         </div>

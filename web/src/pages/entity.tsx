@@ -6,6 +6,8 @@ import { PlaceLegend, PlacesMap } from '../maps';
 import { href } from '../router';
 import { displayRole, victimStatus } from '../safeguard';
 import { Timeline } from '../timeline';
+import { safeguardingIndex } from '../sgindex';
+import type { SafeguardingItem } from '../api';
 
 function fmt(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -97,9 +99,9 @@ function LinkRow({ l, self }: { l: LinkItem; self: string }) {
   );
 }
 
-function ProfileView({ p }: { p: Profile }) {
+function ProfileView({ p, sg }: { p: Profile; sg?: SafeguardingItem }) {
   const attrs = p.attributes ?? {};
-  const person = { kind: p.kind, attributes: attrs, indicators: p.indicators, route: p.safeguarding?.route, age: p.safeguarding?.age };
+  const person = { kind: p.kind, attributes: attrs, indicators: p.indicators, route: p.safeguarding?.route ?? sg?.route, age: p.safeguarding?.age ?? sg?.age, listed: !!sg };
   const v = victimStatus(person);
   const first = p.records[0];
   const nets = (p.networks ?? []).map((n) => (typeof n === 'string' ? { network_id: n } : n));
@@ -189,8 +191,8 @@ export function EntityPage({ id }: { id: string }) {
 }
 
 function Inner({ id }: { id: string }) {
-  const res = useAsync(() => api.entity(id), [id]);
+  const res = useAsync(() => Promise.all([api.entity(id), safeguardingIndex()]), [id]);
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
   if (!res.data) return <Loading what="Loading profile" />;
-  return <ProfileView p={res.data} />;
+  return <ProfileView p={res.data[0]} sg={res.data[1].get(id)} />;
 }

@@ -9,6 +9,7 @@ import { KIND_STYLES, LEGEND_ROLES, ROLES, styleFor } from '../roles';
 import { victimStatus } from '../safeguard';
 import { isTaskingAuthority, type User } from '../session';
 import { dayFloor, DAY, fmtDate, timeBounds } from '../timefilter';
+import { safeguardingIndex } from '../sgindex';
 
 const EDGE_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#7F7F7F'];
 
@@ -293,7 +294,7 @@ function Chart({ detail, focus, user }: { detail: NetworkDetail; focus: string |
             <div>
               <p><a href={href('entity', selNode.id)}><strong>{selNode.label}</strong></a> <span class="muted small">{selNode.kind} · {selNode.id}</span></p>
               {selNode.kind === 'person' ? <RoleChip role={nodeRole(selNode, selMember)} /> : null}
-              {selNode.kind === 'person' ? <VictimBadge person={{ kind: 'person', role: selMember?.role ?? selNode.role, age: selMember?.age ?? selNode.age, attributes: selNode.attributes }} /> : null}
+              {selNode.kind === 'person' ? <VictimBadge person={{ kind: 'person', role: selMember?.role ?? selNode.role, age: selMember?.age ?? selNode.age, attributes: selNode.attributes, listed: selMember?.listed }} /> : null}
               {sel.nodes.length === 2 ? <p class="small">Path between {m.nodes.get(sel.nodes[0])?.label} and {selNode.label}: press “Shortest path”.</p> : <p class="small muted">Shift+click (or “add to path” in the list) to pick a second entity.</p>}
             </div>
           ) : <p class="small muted">Click an entity or a link, or use the arrow keys in the chart.</p>}
@@ -312,7 +313,7 @@ function Chart({ detail, focus, user }: { detail: NetworkDetail; focus: string |
 }
 
 function MemberList({ members, selected, onPick }: { detail: NetworkDetail; members: Member[]; selected: string[]; onPick: (id: string, add: boolean) => void; user: User }) {
-  const victims = members.filter((x) => x.kind === 'person' && victimStatus({ kind: 'person', role: x.role, age: x.age, nrm: x.nrm }).potentialVictim);
+  const victims = members.filter((x) => x.kind === 'person' && victimStatus({ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed }).potentialVictim);
   const others = members.filter((x) => !victims.includes(x));
   const row = (x: Member, victim: boolean) => (
     <li class={selected.includes(x.entity_id) ? 'picked' : ''}>
@@ -320,7 +321,7 @@ function MemberList({ members, selected, onPick }: { detail: NetworkDetail; memb
       <RoleChip role={victim ? 'potential victim' : x.role} kind={x.kind} />
       {x.age !== null && x.age !== undefined ? <span class="small muted"> age {x.age}</span> : null}{' '}
       <button type="button" class="link small" onClick={() => onPick(x.entity_id, true)} aria-label={`Add ${x.label} to the path selection`}>add to path</button>
-      {victim ? <div><VictimBadge person={{ kind: 'person', role: x.role, age: x.age, nrm: x.nrm }} /></div> : null}
+      {victim ? <div><VictimBadge person={{ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed }} /></div> : null}
     </li>
   );
   return (
@@ -380,7 +381,13 @@ export function NetworkPage({ id, focus, user }: { id: string; focus: string | n
 }
 
 function Inner({ id, focus, user }: { id: string; focus: string | null; user: User }) {
-  const res = useAsync(() => api.network(id), [id]);
+  const res = useAsync(
+    () => Promise.all([api.network(id), safeguardingIndex()]).then(([d, sg]) => ({
+      ...d,
+      members: (d.members ?? []).map((m) => ({ ...m, listed: sg.has(m.entity_id), age: m.age ?? sg.get(m.entity_id)?.age })),
+    })),
+    [id],
+  );
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
   if (!res.data) return <Loading what="Loading network" />;
   return <Detail d={res.data} focus={focus} user={user} />;

@@ -11,7 +11,7 @@ function Results({ q, type, dob }: { q: string; type: string; dob: string }) {
   if (!q) return null;
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
   if (res.loading || !res.data) return <Loading what="Searching" />;
-  if (!res.data.length) return <p role="status">No matches for “{q}”. Try fewer letters, another spelling or a partial date of birth.</p>;
+  if (!res.data.length) return <p role="status" class="no-results">No matches for “{q}”. Try fewer letters, another spelling or a partial date of birth.</p>;
   return (
     <section aria-labelledby="results-title" class="panel">
       <h2 id="results-title" aria-live="polite">{res.data.length} result{res.data.length === 1 ? '' : 's'} for “{q}”</h2>
