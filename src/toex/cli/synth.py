@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from toex.cli.common import StoreOption, opened_store, settings
 from toex.errors import ConfigError
+from toex.evaluate import EvaluationReport
 
 
 def synth_command(
@@ -48,23 +51,35 @@ def synth_command(
     nets = Table(title="planted networks")
     for col in ("id", "decoy", "owner level", "members"):
         nets.add_column(col)
-    for n in summary.networks:
-        nets.add_row(str(n["id"]), "yes" if n["decoy"] else "no", str(n["owner_level"]), str(n["members"]))
+    for net in summary.networks:
+        nets.add_row(str(net["id"]), "yes" if net["decoy"] else "no", str(net["owner_level"]), str(net["members"]))
     console.print(nets)
     console.print(f"dataset: {summary.dataset_dir}\ntruth:   {summary.truth_dir}")
 
 
+def evaluate_store(store: Path | None, truth: Path) -> EvaluationReport:
+    """Write the store's threat-picture export to a temporary folder and score it."""
+    from toex.evaluate import evaluate
+    from toex.share import write_export
+
+    with opened_store(store) as handle, tempfile.TemporaryDirectory(prefix="toex-evaluate-") as tmp:
+        write_export(handle, Path(tmp), actor=settings().actor)
+        return evaluate(Path(tmp), truth)
+
+
 def evaluate_command(
     truth: Annotated[Path, typer.Option("--truth", help="Truth folder written by toex synth.")],
-    export: Annotated[Path, typer.Option("--export", help="Export folder (threat-picture-export format).")],
+    export: Annotated[Path | None, typer.Option(
+        "--export", help="Score this export folder (threat-picture-export format) instead of the store's current results.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the metrics to this JSON file.")] = None,
+    store: StoreOption = None,
 ) -> None:
-    """Score an export against a synthetic dataset's truth."""
+    """Score the store's current results (or an export folder) against a synthetic dataset's truth."""
     from toex.evaluate import evaluate
 
     if not (truth / "records.csv").exists():
         raise typer.BadParameter(f"{truth} is not a truth folder (no records.csv); pass DIR/truth from toex synth")
-    report = evaluate(export, truth)
+    report = evaluate(export, truth) if export is not None else evaluate_store(store, truth)
     table = Table(title="toex evaluate")
     table.add_column("metric")
     table.add_column("value", justify="right")

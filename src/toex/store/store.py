@@ -116,6 +116,12 @@ def _connect(path: Path | None, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(target, read_only=read_only)
     except duckdb.IOException as exc:
         text = str(exc)
+        if "wal" in text.lower() and "replay" in text.lower():
+            raise StoreError(
+                f"{path}: the store's write-ahead log ({path}.wal) cannot be replayed ({text.splitlines()[0]}); "
+                "the last write was interrupted. Restore the latest backup with 'toex restore', or move the .wal "
+                "file aside to open the store as it was before that write."
+            ) from exc
         if "lock" in text.lower():
             raise StoreError(
                 f"{path}: the store is in use by another toex process; wait for it to finish or use another --store"
