@@ -183,16 +183,17 @@ export interface NetworkSummary {
   network_id: string; rank: number; score: number; threats: string[] | string; forces: string[] | string; regions: string[] | string;
   owner?: { level?: string; unit?: string } | null; summary?: string; members_count?: number;
 }
-export interface Member { entity_id: string; kind: string; label: string; role: string; age?: number | null; evidence?: unknown[]; nrm?: boolean; listed?: boolean; }
+export interface Member { entity_id: string; kind: string; label: string; role: string; age?: number | null; evidence?: unknown[]; nrm?: boolean; listed?: boolean; safeguarding?: string | null; }
 export interface Task {
   task_id: string; network_id: string; strand: string; action: string; owner_level?: string; owner_unit?: string | null;
   status: string; due?: string | null; approved_by?: string | null; outcome?: string | null; history?: unknown[];
+  kind?: string | null; subject?: string | null; assignee?: string | null; outcome_note?: string | null;
 }
 export interface NetworkDetail extends NetworkSummary {
   members: Member[]; score_breakdown?: Record<string, unknown>; actions?: Task[]; graph: Graph;
   places: Place[]; timeline: { when: string; kind: string; label: string; force?: string; event_id?: string }[];
 }
-export interface SafeguardingItem { rank: number; entity_id: string; label: string; score: number; age?: number | null; network_id?: string | null; indicators?: (Indicator | string)[]; route?: string; }
+export interface SafeguardingItem { rank: number; entity_id: string; label: string; score: number; age?: number | null; network_id?: string | null; indicators?: (Indicator | string)[]; route?: string | null; is_child?: boolean | null; nrm_referred?: boolean | null; home_force?: string | null; }
 export interface Alert { alert_id: string; kind: string; score: number; summary: string; detail?: unknown; }
 export interface ForcePicture { force_id: string; name: string; region_id: string; networks: number; alerts: number; safeguarding: number; latitude: number; longitude: number; }
 export interface Picture { networks: NetworkSummary[]; safeguarding: SafeguardingItem[]; alerts: Alert[]; forces: ForcePicture[]; }

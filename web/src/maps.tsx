@@ -96,14 +96,14 @@ export const PLACE_STYLE: Record<string, { colour: string; symbol: string; label
   offence: { colour: '#D55E00', symbol: 'triangle', label: 'Offence' },
   address: { colour: '#0072B2', symbol: 'square', label: 'Address' },
   missing: { colour: '#009E73', symbol: 'circle', label: 'Missing episode: found at' },
-  other: { colour: '#555555', symbol: 'diamond', label: 'Other place' },
+  other: { colour: '#555555', symbol: 'diamond', label: 'Other police contact (custody, stop, intelligence)' },
 };
 
 export function placeKind(kind: string | undefined): keyof typeof PLACE_STYLE {
   const k = (kind ?? '').toLowerCase();
   if (k.includes('missing') || k.includes('found')) return 'missing';
-  if (k.includes('offence') || k.includes('crime') || k.includes('event') || k.includes('arrest') || k.includes('stop')) return 'offence';
-  if (k.includes('address') || k.includes('home') || k.includes('location') || k.includes('resid')) return 'address';
+  if (k.includes('offence') || k.includes('crime')) return 'offence';
+  if (['residential', 'hmo', 'commercial', 'hotel', 'public', 'unknown', 'location', 'address', 'home'].some((x) => k.includes(x))) return 'address';
   return 'other';
 }
 

@@ -28,8 +28,14 @@ export function nextMoves(status: string): { to: Column; label: string; needs: '
   }
 }
 
-/** The wire form of a status, following the spelling the server uses (in_progress or in-progress). */
+/** The wire form of a status: the contract spells it in-progress; follow the server if it uses in_progress. */
 export function wireStatus(col: string, seen: string[]): string {
-  if (col === 'in_progress' && seen.some((s) => s.includes('-'))) return 'in-progress';
+  if (col === 'in_progress') return seen.includes('in_progress') ? 'in_progress' : 'in-progress';
   return col;
 }
+
+/** Outcomes the task stage accepts when a task is closed (toex.task.lifecycle.OUTCOMES). */
+export const OUTCOMES = [
+  'child-safeguarded', 'adult-safeguarded', 'nrm-referral-made', 'arrest', 'charge', 'line-closed', 'asset-seized',
+  'front-disrupted', 'intelligence-developed', 'no-further-action', 'not-approved', 'duplicate', 'other',
+];

@@ -46,6 +46,7 @@ describe('task board', () => {
     expect(nextMoves('proposed')[0]).toMatchObject({ to: 'approved', needs: 'tasking' });
     expect(nextMoves('closed')).toEqual([]);
     expect(wireStatus('in_progress', ['in-progress'])).toBe('in-progress');
-    expect(wireStatus('in_progress', ['proposed'])).toBe('in_progress');
+    expect(wireStatus('in_progress', ['proposed'])).toBe('in-progress');
+    expect(wireStatus('in_progress', ['in_progress'])).toBe('in_progress');
   });
 });

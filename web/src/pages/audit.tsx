@@ -4,7 +4,7 @@ import { ErrorBox, listText, Loading, Section } from '../components';
 import { useAsync } from '../hooks';
 import { isSupervisor, type User } from '../session';
 
-const PREFERRED = ['seq', 'id', 'at', 'ts', 'time', 'actor', 'user', 'action', 'kind', 'purpose', 'target', 'detail', 'ids'];
+const PREFERRED = ['seq', 'id', 'logged_at', 'at', 'ts', 'time', 'actor', 'user', 'action', 'kind', 'purpose', 'target', 'detail', 'ids', 'hash'];
 
 export function AuditPage({ user }: { user: User }) {
   const [page, setPage] = useState(1);

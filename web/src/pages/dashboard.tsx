@@ -41,12 +41,13 @@ export function SafeguardingTable({ rows, caption, compact = false }: { rows: Sa
       </thead>
       <tbody>
         {rows.map((s) => {
-          const v = victimStatus({ kind: 'person', age: s.age, indicators: s.indicators, route: s.route, role: 'exploited' });
+          const who = { kind: 'person', age: s.age, indicators: s.indicators, route: s.route, listed: true, nrm: s.nrm_referred };
+          const v = victimStatus(who);
           const ind = (s.indicators ?? []).map((i) => (typeof i === 'string' ? i : String(i.indicator ?? i.code ?? i.label ?? ''))).join(', ');
           return (
             <tr>
               <td>{s.rank}</td>
-              <td><a href={href('entity', s.entity_id)}>{s.label}</a><br /><VictimBadge person={{ kind: 'person', age: s.age, indicators: s.indicators, route: s.route, role: 'exploited' }} compact /></td>
+              <td><a href={href('entity', s.entity_id)}>{s.label}</a><br /><VictimBadge person={who} compact /></td>
               <td>{s.age ?? '—'}</td>
               <td class="small route-cell" title={compact && ind ? `Indicators: ${ind}` : undefined}>{v.route}</td>
               {compact ? null : <td class="small">{ind}</td>}

@@ -101,7 +101,7 @@ function LinkRow({ l, self }: { l: LinkItem; self: string }) {
 
 function ProfileView({ p, sg }: { p: Profile; sg?: SafeguardingItem }) {
   const attrs = p.attributes ?? {};
-  const person = { kind: p.kind, attributes: attrs, indicators: p.indicators, route: p.safeguarding?.route ?? sg?.route, age: p.safeguarding?.age ?? sg?.age, listed: !!sg };
+  const person = { kind: p.kind, attributes: attrs, indicators: p.indicators, route: p.safeguarding?.route ?? sg?.route, age: p.safeguarding?.age ?? sg?.age, listed: !!sg || !!p.safeguarding, nrm: sg?.nrm_referred };
   const v = victimStatus(person);
   const first = p.records[0];
   const nets = (p.networks ?? []).map((n) => (typeof n === 'string' ? { network_id: n } : n));

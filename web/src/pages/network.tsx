@@ -294,7 +294,7 @@ function Chart({ detail, focus, user }: { detail: NetworkDetail; focus: string |
             <div>
               <p><a href={href('entity', selNode.id)}><strong>{selNode.label}</strong></a> <span class="muted small">{selNode.kind} · {selNode.id}</span></p>
               {selNode.kind === 'person' ? <RoleChip role={nodeRole(selNode, selMember)} /> : null}
-              {selNode.kind === 'person' ? <VictimBadge person={{ kind: 'person', role: selMember?.role ?? selNode.role, age: selMember?.age ?? selNode.age, attributes: selNode.attributes, listed: selMember?.listed }} /> : null}
+              {selNode.kind === 'person' ? <VictimBadge person={{ kind: 'person', role: selMember?.role ?? selNode.role, age: selMember?.age ?? selNode.age, attributes: selNode.attributes, listed: selMember?.listed, nrm: selMember?.nrm, route: selMember?.safeguarding }} /> : null}
               {sel.nodes.length === 2 ? <p class="small">Path between {m.nodes.get(sel.nodes[0])?.label} and {selNode.label}: press “Shortest path”.</p> : <p class="small muted">Shift+click (or “add to path” in the list) to pick a second entity.</p>}
             </div>
           ) : <p class="small muted">Click an entity or a link, or use the arrow keys in the chart.</p>}
@@ -321,7 +321,7 @@ function MemberList({ members, selected, onPick }: { detail: NetworkDetail; memb
       <RoleChip role={victim ? 'potential victim' : x.role} kind={x.kind} />
       {x.age !== null && x.age !== undefined ? <span class="small muted"> age {x.age}</span> : null}{' '}
       <button type="button" class="link small" onClick={() => onPick(x.entity_id, true)} aria-label={`Add ${x.label} to the path selection`}>add to path</button>
-      {victim ? <div><VictimBadge person={{ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed }} /></div> : null}
+      {victim ? <div><VictimBadge person={{ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed, route: x.safeguarding }} /></div> : null}
     </li>
   );
   return (
@@ -384,7 +384,7 @@ function Inner({ id, focus, user }: { id: string; focus: string | null; user: Us
   const res = useAsync(
     () => Promise.all([api.network(id), safeguardingIndex()]).then(([d, sg]) => ({
       ...d,
-      members: (d.members ?? []).map((m) => ({ ...m, listed: sg.has(m.entity_id), age: m.age ?? sg.get(m.entity_id)?.age })),
+      members: (d.members ?? []).map((m) => ({ ...m, listed: sg.has(m.entity_id) || !!m.safeguarding, age: m.age ?? sg.get(m.entity_id)?.age, safeguarding: m.safeguarding ?? sg.get(m.entity_id)?.route })),
     })),
     [id],
   );

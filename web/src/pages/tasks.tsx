@@ -4,15 +4,16 @@ import { ErrorBox, listText, Loading } from '../components';
 import { useAsync } from '../hooks';
 import { href, type Route } from '../router';
 import { isSupervisor, isTaskingAuthority, type User } from '../session';
-import { COLUMN_LABEL, COLUMNS, nextMoves, normStatus, wireStatus } from '../tasks';
+import { COLUMN_LABEL, COLUMNS, nextMoves, normStatus, OUTCOMES, wireStatus } from '../tasks';
 
 function historyText(h: unknown): string {
   if (!h || typeof h !== 'object') return String(h);
   const o = h as Record<string, unknown>;
   const who = o.actor ?? o.user ?? o.by ?? '';
   const when = o.at ?? o.when ?? o.changed_at ?? '';
-  const what = o.to ?? o.status ?? o.action ?? '';
-  return `${String(when).slice(0, 16)} ${who}: ${o.from ? `${o.from} → ` : ''}${what}${o.note ? ` (${o.note})` : ''}${o.outcome ? ` outcome: ${o.outcome}` : ''}`;
+  const what = o.to_status ?? o.to ?? o.status ?? o.action ?? '';
+  const from = o.from_status ?? o.from;
+  return `${String(when).slice(0, 16).replace('T', ' ')} ${who}: ${from ? `${from} → ` : ''}${what}${o.note ? ` (${o.note})` : ''}${o.outcome ? ` outcome: ${o.outcome}` : ''}`;
 }
 
 function TaskCard({ t, user, seen, onChanged }: { t: Task; user: User; seen: string[]; onChanged: (msg: string) => void }) {
@@ -20,12 +21,13 @@ function TaskCard({ t, user, seen, onChanged }: { t: Task; user: User; seen: str
   const [owner, setOwner] = useState(t.owner_unit ?? '');
   const [due, setDue] = useState(t.due ?? '');
   const [outcome, setOutcome] = useState('');
+  const [note, setNote] = useState('');
   const [err, setErr] = useState<string | null>(null);
   const st = normStatus(t.status);
-  const move = async (to: string, out?: string) => {
+  const move = async (to: string, out?: string, why?: string) => {
     setErr(null);
     try {
-      await api.transition(t.task_id, wireStatus(to, seen), out);
+      await api.transition(t.task_id, wireStatus(to, seen), out, why || undefined);
       onChanged(`Task ${t.task_id} moved to ${COLUMN_LABEL[to] ?? to}.`);
     } catch (e) {
       setErr((e as Error).message);
@@ -43,7 +45,7 @@ function TaskCard({ t, user, seen, onChanged }: { t: Task; user: User; seen: str
         {t.owner_level ?? ''} {t.owner_unit ? `· ${t.owner_unit}` : '· unassigned'}{t.due ? ` · due ${t.due}` : ''}
         {t.approved_by ? ` · approved by ${t.approved_by}` : ''}
       </p>
-      {t.outcome ? <p class="small"><b>Outcome:</b> {t.outcome}</p> : null}
+      {t.outcome ? <p class="small"><b>Outcome:</b> {t.outcome.replace(/-/g, ' ')}{t.outcome_note ? ` (${t.outcome_note})` : ''}</p> : null}
       <div class="card-actions">
         {nextMoves(st).map((mv) =>
           mv.needs === 'tasking' && !isTaskingAuthority(user) ? (
@@ -73,9 +75,14 @@ function TaskCard({ t, user, seen, onChanged }: { t: Task; user: User; seen: str
         </form>
       ) : null}
       {mode === 'close' ? (
-        <form class="mini" onSubmit={(e) => { e.preventDefault(); if (outcome.trim()) void move('closed', outcome.trim()); }}>
+        <form class="mini" onSubmit={(e) => { e.preventDefault(); if (outcome) void move('closed', outcome, note.trim()); }}>
           <label for={`${idp}-outcome`}>Outcome</label>
-          <textarea id={`${idp}-outcome`} required rows={2} value={outcome} onInput={(e) => setOutcome((e.target as HTMLTextAreaElement).value)} />
+          <select id={`${idp}-outcome`} required value={outcome} onChange={(e) => setOutcome((e.target as HTMLSelectElement).value)}>
+            <option value="">choose…</option>
+            {OUTCOMES.map((o) => <option value={o}>{o.replace(/-/g, ' ')}</option>)}
+          </select>
+          <label for={`${idp}-note`}>Note</label>
+          <textarea id={`${idp}-note`} rows={2} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
           <button type="submit">Close with outcome</button>
         </form>
       ) : null}
