@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench fuzz setup system-deps clean
+.PHONY: demo test lint typecheck unit bench fuzz audit setup system-deps clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,12 @@ bench: setup
 ## Coverage-guided fuzzing of the input parsers, one minute per target.
 fuzz: setup
 	for t in pole policeuk mapping; do $(BIN)/python scripts/fuzz_parsers.py --target $$t --seconds 60 || exit 1; done
+
+## Dependency audit against the public vulnerability databases (needs access to them:
+## PyPI's JSON API / OSV for pip-audit, the npm registry's advisory endpoint for npm audit).
+audit: setup
+	$(BIN)/pip-audit -r constraints.txt --progress-spinner off
+	cd web && npm audit --audit-level=high
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
