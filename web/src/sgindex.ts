@@ -16,3 +16,16 @@ export function safeguardingIndex(): Promise<Map<string, SafeguardingItem>> {
   }
   return cache;
 }
+
+let districtCache: Promise<import('./api').District[]> | null = null;
+
+/** Postcode-district points (the map backdrop), fetched once per page load. */
+export function districtsOnce(): Promise<import('./api').District[]> {
+  if (!districtCache) {
+    districtCache = api.districts().then(itemsOf).catch(() => {
+      districtCache = null;
+      return [];
+    });
+  }
+  return districtCache;
+}

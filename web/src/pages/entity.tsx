@@ -6,8 +6,8 @@ import { PlaceLegend, PlacesMap } from '../maps';
 import { href } from '../router';
 import { displayRole, victimStatus } from '../safeguard';
 import { Timeline } from '../timeline';
-import { safeguardingIndex } from '../sgindex';
-import type { SafeguardingItem } from '../api';
+import { districtsOnce, safeguardingIndex } from '../sgindex';
+import type { District, SafeguardingItem } from '../api';
 
 function fmt(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -99,7 +99,7 @@ function LinkRow({ l, self }: { l: LinkItem; self: string }) {
   );
 }
 
-function ProfileView({ p, sg }: { p: Profile; sg?: SafeguardingItem }) {
+function ProfileView({ p, sg, districts }: { p: Profile; sg?: SafeguardingItem; districts: District[] }) {
   const attrs = p.attributes ?? {};
   const person = { kind: p.kind, attributes: attrs, indicators: p.indicators, route: p.safeguarding?.route ?? sg?.route, age: p.safeguarding?.age ?? sg?.age, listed: !!sg || !!p.safeguarding, nrm: sg?.nrm_referred };
   const v = victimStatus(person);
@@ -152,7 +152,7 @@ function ProfileView({ p, sg }: { p: Profile; sg?: SafeguardingItem }) {
           ) : null}
         </Section>
         <Section title="Places">
-          <PlacesMap places={p.places ?? []} width={460} height={300} label={`Small map of ${p.places?.length ?? 0} places linked to ${p.label}`} />
+          <PlacesMap places={p.places ?? []} backdrop={districts} width={460} height={300} label={`Small map of ${p.places?.length ?? 0} places linked to ${p.label}`} />
           <PlaceLegend />
         </Section>
       </div>
@@ -191,8 +191,8 @@ export function EntityPage({ id }: { id: string }) {
 }
 
 function Inner({ id }: { id: string }) {
-  const res = useAsync(() => Promise.all([api.entity(id), safeguardingIndex()]), [id]);
+  const res = useAsync(() => Promise.all([api.entity(id), safeguardingIndex(), districtsOnce()]), [id]);
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
   if (!res.data) return <Loading what="Loading profile" />;
-  return <ProfileView p={res.data[0]} sg={res.data[1].get(id)} />;
+  return <ProfileView p={res.data[0]} sg={res.data[1].get(id)} districts={res.data[2]} />;
 }

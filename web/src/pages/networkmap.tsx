@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api, itemsOf, type Place } from '../api';
+import { api, type Place } from '../api';
+import { districtsOnce } from '../sgindex';
 import { ErrorBox, Loading, PurposeGate, Section } from '../components';
 import { useAsync } from '../hooks';
 import { PlaceLegend, PlacesMap, placeKind, PLACE_STYLE } from '../maps';
@@ -15,7 +16,7 @@ export function NetworkMapPage({ id }: { id: string }) {
 }
 
 function Inner({ id }: { id: string }) {
-  const res = useAsync(() => Promise.all([api.network(id), api.districts().then(itemsOf).catch(() => [])]), [id]);
+  const res = useAsync(() => Promise.all([api.network(id), districtsOnce()]), [id]);
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
   if (!res.data) return <Loading what="Loading network places" />;
   const [d, districts] = res.data;
