@@ -26,6 +26,7 @@ class Level:
     label: str
     sql: str
     tf: str | None = None
+    neutral: bool = False  # fixed weight 0: evidence already counted by another comparison
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class PersonComparison:
         levels: list[dict[str, Any]] = [{"sql_condition": self.null, "label_for_charts": "no data", "is_null_level": True}]
         for level in self.levels:
             entry: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.label}
+            if level.neutral:
+                entry.update(m_probability=0.01, u_probability=0.01, fix_m_probability=True, fix_u_probability=True)
             if level.tf:
                 entry["tf_adjustment_column"] = level.tf
                 entry["tf_adjustment_weight"] = 1.0
@@ -73,7 +76,7 @@ def forenames() -> PersonComparison:
         Level("name variant (nickname, transliteration, alias, middle name)", "list_has_any(fn_keys_l, fn_keys_r)"),
         Level("similar spelling (Jaro-Winkler >= 0.88)", _jw("fn1", 0.88)),
         Level("forenames and surname swapped",
-              "list_has_any(fn_keys_l, sn_keys_r) AND list_has_any(sn_keys_l, fn_keys_r)"),
+              "list_has_any(fn_keys_l, sn_keys_r) AND list_has_any(sn_keys_l, fn_keys_r)", "fn1"),
         Level("initial only, the same letter", "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND left(fn1_l, 1) = left(fn1_r, 1)"),
     ), else_label="different forenames")
 
@@ -85,8 +88,8 @@ def surname() -> PersonComparison:
         Level("the same", "sn_l = sn_r", "sn"),
         Level("name variant (transliteration, spelling, part, alias)", "list_has_any(sn_keys_l, sn_keys_r)"),
         Level("similar spelling (Jaro-Winkler >= 0.92)", _jw("sn", 0.92)),
-        Level("forenames and surname swapped",
-              "list_has_any(sn_keys_l, fn_keys_r) AND list_has_any(fn_keys_l, sn_keys_r)"),
+        Level("forenames and surname swapped (counted under forenames)",
+              "list_has_any(sn_keys_l, fn_keys_r) AND list_has_any(fn_keys_l, sn_keys_r)", neutral=True),
         Level("loosely similar (Jaro-Winkler >= 0.8)", _jw("sn", 0.8)),
     ), else_label="different surname")
 
@@ -167,6 +170,12 @@ def label_sql(comparison: PersonComparison, gamma: str) -> str:
     return f"CASE {gamma} {cases} END"
 
 
+#: Forenames at the 'different' level contradict only when not even loosely alike: a typo in a
+#: nickname ('Davve'/'David') or a short form ('Em'/'Emily') is not evidence of two people.
+_FORENAMES_UNRELATED = (
+    "jaro_winkler_similarity(fn1_l, fn1_r) < 0.8 AND NOT starts_with(fn1_l, fn1_r) AND NOT starts_with(fn1_r, fn1_l)"
+)
+
 #: Why a contradiction refuses a link, by comparison.
 CONTRADICTION_REASONS: dict[str, str] = {
     "pnc": "different PNC ids",
@@ -179,8 +188,9 @@ CONTRADICTION_REASONS: dict[str, str] = {
 def contradiction_sql(left: str = "l", right: str = "r") -> str:
     """SQL naming the first contradiction between two aliased feature rows, NULL when none."""
     by_name = {c.name: c for c in all_comparisons()}
+    extra = {"forenames": _on_aliases(_FORENAMES_UNRELATED, left, right)}
     whens = " ".join(
-        f"WHEN ({gamma_sql(by_name[name], left, right)}) = 0 THEN '{reason}'"
+        f"WHEN ({gamma_sql(by_name[name], left, right)}) = 0 AND {extra.get(name, 'TRUE')} THEN '{reason}'"
         for name, reason in CONTRADICTION_REASONS.items()
     )
     return f"CASE {whens} END"

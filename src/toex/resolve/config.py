@@ -19,7 +19,10 @@ DEFAULT_BLOCKING: tuple[str, ...] = (
     "l.sn_key = r.sn_key AND l.dob = r.dob",
     "l.fn1_key = r.fn1_key AND l.dob = r.dob",
     "l.fn1_key = r.sn_key AND l.sn_key = r.fn1_key",
-    "l.sn_key = r.sn_key AND l.dob_year = r.dob_year AND l.dob_month = r.dob_day AND l.dob_day = r.dob_month",
+    "l.sn_key = r.sn_key AND l.dob_year = r.dob_year",
+    "l.fn1_key = r.fn1_key AND l.dob_year = r.dob_year AND left(l.sn, 2) = left(r.sn, 2)",
+    "left(l.sn, 3) = left(r.sn, 3) AND left(l.fn1, 1) = left(r.fn1, 1) AND l.dob_year = r.dob_year",
+    "l.dob = r.dob AND left(l.sn, 1) = left(r.sn, 1)",
 )
 
 #: Rules whose pairs are near-certain matches, for the prior (probability that
@@ -35,7 +38,7 @@ class ResolveConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    threshold: float = Field(0.95, gt=0, lt=1, description="Pairs at or above this match probability are linked.")
+    threshold: float = Field(0.8, gt=0, lt=1, description="Pairs at or above this match probability are linked.")
     review_floor: float = Field(0.5, gt=0, lt=1, description="Pairs from here up to the threshold are near misses: kept and sent to review.")
     keep_floor: float = Field(0.01, gt=0, lt=1, description="Scored pairs below this probability are not kept.")
     strong: float = Field(0.9999, gt=0, lt=1, description="A single link at or above this can join two groups of records on its own.")
@@ -49,5 +52,9 @@ class ResolveConfig(BaseModel):
     deterministic_rules: tuple[str, ...] = DETERMINISTIC_RULES
     deterministic_recall: float = Field(0.8, gt=0, le=1, description="Assumed recall of the deterministic rules (for the prior).")
     u_max_pairs: int = Field(2_000_000, ge=10_000, description="Random pairs sampled to estimate u probabilities.")
-    em_rules: tuple[str, ...] = ("l.dob = r.dob", "l.fn1_key = r.fn1_key AND l.sn_key = r.sn_key")
+    em_rules: tuple[str, ...] = Field(
+        ("l.pnc = r.pnc", "l.dob = r.dob"),
+        description="Blocking of the expectation-maximisation sessions: pairs sharing a PNC id are nearly all matches, "
+        "so they teach every other comparison's m; pairs sharing a date of birth then teach the PNC comparison.",
+    )
     seed: int = 42

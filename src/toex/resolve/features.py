@@ -66,20 +66,27 @@ def _base_sql() -> str:
         SELECT row_number() OVER (ORDER BY source_id, ref) AS unique_id, source_id, ref,
                {text.fold('forenames')} AS fn, {text.fold('surname')} AS sn,
                {text.tokens(text.fold('forenames'))} AS fn_tokens,
-               {text.tokens(text.fold('aliases'))} AS alias_tokens,
+               {text.tokens(text.fold('aliases'))} AS alias_words,
                dob, dob_year, dob_month, dob_day,
                CASE WHEN upper(trim(sex)) IN ('M', 'F') THEN upper(trim(sex)) END AS sex,
                {pnc} AS pnc
         FROM persons"""
 
 
+def _alias_sql() -> str:
+    """Aliases are 'forenames surname': the last word is an alias surname, the others alias forenames."""
+    return """
+        SELECT *, alias_words[:len(alias_words) - 1] AS alias_fn, alias_words[len(alias_words):] AS alias_sn
+        FROM __rs_base0"""
+
+
 def _name_keys_sql() -> str:
     """Per record: variant keys of forename tokens (+ alias words) and of surname (+ its words, alias words)."""
     return f"""
         WITH toks AS (
-            SELECT unique_id, 'f' AS part, unnest(fn_tokens || alias_tokens) AS token FROM __rs_base
+            SELECT unique_id, 'f' AS part, unnest(fn_tokens || alias_fn) AS token FROM __rs_base
             UNION ALL
-            SELECT unique_id, 's', unnest({text.tokens('sn')} || [sn] || alias_tokens) FROM __rs_base
+            SELECT unique_id, 's', unnest({text.tokens('sn')} || [sn] || alias_sn) FROM __rs_base
         )
         SELECT t.unique_id, t.part, list_distinct(flatten(list(coalesce(v.keys, [t.token])))) AS keys
         FROM toks t LEFT JOIN {VARIANTS} v ON v.token = t.token
@@ -113,7 +120,8 @@ def _links_sql() -> str:
 def build_features(store: Store) -> int:
     """(Re)build ``person_features`` from ``persons``/``links``; return the number of matchable records."""
     load_variants(store)
-    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base AS {_base_sql()}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base0 AS {_base_sql()}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base AS {_alias_sql()}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_keys AS {_name_keys_sql()}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_links AS {_links_sql()}")
     store.execute(f"DELETE FROM {FEATURES}")
@@ -132,6 +140,6 @@ def build_features(store: Store) -> int:
         LEFT JOIN __rs_keys ks ON ks.unique_id = b.unique_id AND ks.part = 's'
         LEFT JOIN __rs_links k ON k.source_id = b.source_id AND k.ref = b.ref
         WHERE b.fn IS NOT NULL OR b.sn IS NOT NULL""")
-    for table in ("__rs_base", "__rs_keys", "__rs_links"):
+    for table in ("__rs_base0", "__rs_base", "__rs_keys", "__rs_links"):
         store.execute(f"DROP TABLE IF EXISTS {table}")
     return int(db.value(store, f"SELECT count(*) FROM {FEATURES}"))
