@@ -195,19 +195,28 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
             SELECT pe.person, 'Referred to the NRM as a potential victim on ' || pe.day, pe.source_id, pe.ref
             FROM __d_pe pe WHERE pe.event_kind = 'nrm-referral' AND pe.role NOT IN ('reporter', 'witness')""",
         "DEAL_LINE_PHONE": f"""
-            WITH phone AS (
-                SELECT i.dst AS phone, count(DISTINCT i.src) AS drug_events, any_value(ev.source_id) AS source_id,
-                       any_value(ev.ref) AS ref
-                FROM graph_edges i JOIN graph_nodes n ON n.node_id = i.src
-                JOIN events ev ON 'E:' || ev.source_id || ':' || ev.ref = i.src
-                JOIN object_entities o ON o.entity_id = i.dst AND o.kind = 'phone'
-                WHERE i.type = 'involves' AND {drug} GROUP BY i.dst),
-            users AS (SELECT dst AS phone, src AS person, count(*) OVER (PARTITION BY dst) AS n
-                      FROM (SELECT DISTINCT dst, src FROM graph_edges WHERE type = 'uses' AND src LIKE 'P-%'))
-            SELECT u.person, 'Uses phone ' || coalesce(o.value, u.phone) || ', shared by ' || u.n ||
-                   ' people and linked to ' || ph.drug_events || ' drug supply records', ph.source_id, ph.ref
-            FROM users u JOIN phone ph ON ph.phone = u.phone JOIN object_entities o ON o.entity_id = u.phone
-            WHERE ph.drug_events >= {int(cfg.deal_line_drug_events)} OR (u.n >= 2 AND ph.drug_events >= 1)""",
+            WITH users AS (SELECT DISTINCT e.dst AS phone, e.src AS person FROM graph_edges e
+                           JOIN object_entities o ON o.entity_id = e.dst AND o.kind = 'phone'
+                           WHERE e.type = 'uses' AND e.src LIKE 'P-%'),
+            shared AS (SELECT a.phone, count(DISTINCT b.person) + 1 AS n FROM users a JOIN users b
+                       ON a.phone = b.phone AND a.person < b.person
+                       JOIN __d_person p ON p.entity_id = a.person JOIN __d_person q ON q.entity_id = b.person
+                       WHERE {_unrelated('p', 'q')} GROUP BY a.phone),
+            drug_users AS (SELECT DISTINCT pe.person FROM __d_pe pe
+                           WHERE pe.role IN {OFFENDER} AND pe.offence_code IN {_codes(cfg.drug_supply_codes)}),
+            seen AS (SELECT i.dst AS phone, count(DISTINCT i.src) AS n, any_value(ev.source_id) AS source_id,
+                            any_value(ev.ref) AS ref, count(DISTINCT i.src) FILTER (WHERE {drug}) AS drug_events
+                     FROM graph_edges i JOIN graph_nodes n ON n.node_id = i.src
+                     JOIN events ev ON 'E:' || ev.source_id || ':' || ev.ref = i.src
+                     WHERE i.type = 'involves' GROUP BY i.dst)
+            SELECT u.person, 'Uses phone ' || coalesce(o.value, u.phone) || ', shared by ' || coalesce(s.n, 1) ||
+                   ' unrelated people, seen in ' || coalesce(x.n, 0) || ' records (' || coalesce(x.drug_events, 0) ||
+                   ' drug supply)', x.source_id, x.ref
+            FROM users u JOIN object_entities o ON o.entity_id = u.phone
+            LEFT JOIN shared s ON s.phone = u.phone LEFT JOIN seen x ON x.phone = u.phone
+            WHERE coalesce(x.drug_events, 0) >= {int(cfg.deal_line_drug_events)}
+               OR (coalesce(s.n, 1) >= 2 AND coalesce(x.n, 0) >= 1
+                   AND EXISTS (SELECT 1 FROM users v JOIN drug_users d ON d.person = v.person WHERE v.phone = u.phone))""",
         "CUCKOOED_ADDRESS": f"""
             WITH drug_at AS (
                 SELECT a.dst AS location, any_value(ev.source_id) AS source_id, any_value(ev.ref) AS ref,

@@ -178,10 +178,12 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
         elif e.type in ("keeper", "uses"):
             keeps[e.src].append(e)
 
-    def adult_over(a: str, v: str) -> bool:
+    def adult_over(a: str, v: str, need_gap: bool = True) -> bool:
         pa, pv = people.get(a), people.get(v)
-        return (pa is not None and pv is not None and v in vulnerable and a != v
-                and can_organise(pa, pv, gap) and not related(pa, pv))
+        if pa is None or pv is None or v not in vulnerable or a == v or related(pa, pv):
+            return False
+        # company-mediated control over adult victims (employing, housing) does not need an age gap
+        return can_organise(pa, pv if (need_gap or pv.child) else None, gap)
 
     exploitation_codes = {*cfg.indicators.prior_case_codes, *cfg.indicators.sexual_exploitation_codes}
     for e in edges:
@@ -211,12 +213,12 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
                 continue
             scores[a].add("director", DIRECTOR_WEIGHT, f"{a} is an officer or controller of {org}", o.source_id, o.ref)
             for emp in employees.get(org, ()):
-                if adult_over(a, emp.src):
+                if adult_over(a, emp.src, need_gap=False):
                     w, words = CONTROL["employs"]
                     scores[a].add("employs", w, f"{a} " + words.format(o=org, v=emp.src), emp.source_id, emp.ref, emp.src)
             for loc in org_at.get(org, ()):
                 for v in homes.get(loc, ()):
-                    if adult_over(a, v):
+                    if adult_over(a, v, need_gap=False):
                         w, words = CONTROL["houses"]
                         scores[a].add("houses", w, f"{a} " + words.format(o=org, v=v), o.source_id, o.ref, v)
     for a, ks in keeps.items():

@@ -130,7 +130,15 @@ RESOURCE_KINDS = frozenset({"co-residence", "found-at-home", "shared-phone", "sh
                             "employs", "houses", "director", "resource"})
 
 
+#: Control kinds specific to exploitation (not ordinary household life): an offence of exploitation against
+#: them, employing them, sharing their phone or account, a car or phone in their records, an earlier case.
+#: Living with a child and the child being found at home also happen in step-families, so they never suffice.
+EXPLOITATION_KINDS = frozenset({"offended-against", "employs", "shared-phone", "shared-account", "resource",
+                                "prior-case"})
+
+
 def is_organiser(c: ControlScore, min_control: float, min_controlled: int = 2) -> bool:
-    """Enough control, of at least two kinds (one over a resource), over ``min_controlled`` vulnerable people."""
+    """Enough control, of two or more kinds (one over a resource, one specific to exploitation), over
+    ``min_controlled`` vulnerable people."""
     return (c.score >= min_control and len(c.kinds) >= 2 and bool(c.kinds & RESOURCE_KINDS)
-            and len(c.controlled) >= min_controlled)
+            and bool(c.kinds & EXPLOITATION_KINDS) and len(c.controlled) >= min_controlled)
