@@ -27,7 +27,7 @@ class Timeline:
 
     @property
     def start64(self) -> np.datetime64:
-        return np.asarray(self.months[0]).astype("datetime64[D]")
+        return to_days(self.months[0])
 
     def month_weights(self) -> np.ndarray:
         moy = self.months.astype(np.int64) % 12 + 1
@@ -44,6 +44,20 @@ class Timeline:
         day = np.minimum(day, self.end64)
         secs = _time_of_day(rng, n)
         return np.asarray(day.astype("datetime64[s]") + secs, dtype="datetime64[s]")
+
+
+def to_days(d: np.datetime64) -> np.datetime64:
+    """``d`` at day resolution (floored), like ``np.datetime64(d, "D")``.
+
+    numpy's stubs have no overload for ``np.datetime64(<datetime64>, unit)``, so the
+    scenarios convert through these two helpers instead.
+    """
+    return np.datetime64(d.astype("datetime64[D]"))
+
+
+def to_seconds(d: np.datetime64) -> np.datetime64:
+    """``d`` at second resolution, like ``np.datetime64(d, "s")``."""
+    return np.datetime64(d.astype("datetime64[s]"))
 
 
 def _time_of_day(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -6,7 +6,8 @@
 - ``networks.json``: each planted network (and decoy) with members and roles;
 - ``safeguarding.csv``: the exploited people;
 - ``trends.json``: the trend alerts a good analysis raises;
-- ``manifest.json``: seed, scale, config, counts, generation time.
+- ``manifest.json``: seed, scale, config, reference version, counts;
+- ``run.json``: generation time and duration (the only file that differs between runs).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from toex.synth.names import sample_forenames, sample_middles, sample_surnames
 from toex.synth.places import make_locations
 from toex.synth.refdata import force_ids, names, region_of
 from toex.synth.tables import KIND_FRAMES, SourceData, SourceSpec, truth_id
-from toex.synth.timeline import Timeline, age_on
+from toex.synth.timeline import Timeline, age_on, to_days, to_seconds
 
 #: How often a source records a person's home with them (as the background does).
 HOME_RATE = {"crime": 0.8, "custody": 0.95, "missing": 1.0, "intel": 0.7, "stopsearch": 0.6, "nrm": 0.6, "companies": 0.0}
@@ -29,6 +29,14 @@ SPECIAL = {
     "nrm": SourceSpec("nrm", "National Referral Mechanism referrals", "home-office", "nrm"),
     "companies": SourceSpec("companies", "Companies register", "companies-register", "companies"),
 }
+
+
+class Offence(TypedDict):
+    """The offence columns of an event, unpacked into :meth:`Planter.event` (``**SHOPLIFT``)."""
+
+    offence_code: str
+    category: str
+    description: str
 
 
 @dataclass
@@ -153,7 +161,7 @@ class Planter:
         eid = self._id("organisation")
         self._orgs[eid] = {
             "eid": eid, "name": name.upper(), "company_number": str(company_numbers(np.array([eid]))[0]),
-            "kind": "company", "incorporated": str(np.datetime64(incorporated, "D")), "dissolved": "", "sic_code": sic,
+            "kind": "company", "incorporated": str(to_days(incorporated)), "dissolved": "", "sic_code": sic,
         }
         return eid
 
@@ -175,15 +183,18 @@ class Planter:
                                          "to_id": to_id, "role": role, "since": since, "until": until})
 
     def event(self, src: SourceData, kind: str, when: np.datetime64, force: str, loc: int | None = None,
-              hours: float | None = None, **cols: str) -> int:
+              hours: float | None = None, *, offence_code: str = "", category: str = "", description: str = "",
+              grading: str = "", outcome: str = "") -> int:
+        """An event of ``kind`` at ``when`` (clipped to the end date); ``hours`` sets ``occurred_to``.
+        An :class:`Offence` can be passed as ``**SHOPLIFT``."""
         key = self._id("event")
-        w = np.datetime64(when, "s")
-        w = min(w, np.datetime64(self.tl.end64, "s") + np.timedelta64(86399, "s"))
+        w = to_seconds(when)
+        w = min(w, to_seconds(self.tl.end64) + np.timedelta64(86399, "s"))
         row: dict[str, Any] = {"key": key, "kind": kind, "occurred_from": w,
                                "occurred_to": w + np.timedelta64(int(hours * 3600), "s") if hours else np.datetime64("NaT", "s"),
-                               "force": force, "loc": -1 if loc is None else loc}
-        for c in ("offence_code", "category", "description", "grading", "outcome"):
-            row[c] = cols.get(c, "")
+                               "force": force, "loc": -1 if loc is None else loc,
+                               "offence_code": offence_code, "category": category, "description": description,
+                               "grading": grading, "outcome": outcome}
         self._rows(src, "events").append(row)
         if loc is not None:
             self._appear(src, "location", loc)
@@ -236,12 +247,12 @@ class Planter:
 
     # -- common draws ------------------------------------------------------------------
     def date_between(self, rng: np.random.Generator, start: np.datetime64, end: np.datetime64) -> np.datetime64:
-        s = np.datetime64(start, "s")
-        span = int((np.datetime64(end, "s") - s).astype(np.int64))
+        s = to_seconds(start)
+        span = int((to_seconds(end) - s).astype(np.int64))
         return s + np.timedelta64(int(rng.integers(0, max(span, 1))), "s")
 
     def days_before_end(self, days: int) -> np.datetime64:
-        return np.datetime64(self.tl.end64 - np.timedelta64(days, "D"), "s")
+        return to_seconds(self.tl.end64 - np.timedelta64(days, "D"))
 
 
 def pick_forces(rng: np.random.Generator, k: int, exclude: set[str], distinct_regions: bool = True,
@@ -280,7 +291,7 @@ def choose_origin(rng: np.random.Generator, options: tuple[str, ...] | None = No
 
 
 def iso(d: np.datetime64) -> str:
-    return str(np.datetime64(d, "D"))
+    return str(to_days(d))
 
 
 def today(tl: Timeline) -> date:

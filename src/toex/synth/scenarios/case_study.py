@@ -12,14 +12,17 @@ shows a surge of juvenile shoplifting against that force's seasonal baseline.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
 from toex.synth.refdata import region_of
 from toex.synth.rng import rng_for
-from toex.synth.scenarios.base import Planter, choose_origin, iso, pick_forces
+from toex.synth.scenarios.base import Offence, Planter, choose_origin, iso, pick_forces
+from toex.synth.timeline import to_days, to_seconds
 
 ORIGINS = ("romanian", "albanian", "british", "irish", "lithuanian", "polish", "vietnamese")
-SHOPLIFT = {"offence_code": "46", "category": "shoplifting", "description": "Shoplifting"}
+SHOPLIFT: Final = Offence(offence_code="46", category="shoplifting", description="Shoplifting")
 
 
 def plant(p: Planter, index: int, volume_factor: float) -> None:
@@ -57,8 +60,8 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     n_child = int(rng.integers(cfg.children[0], cfg.children[1] + 1))
     children = []
     for i in range(n_child):
-        o = origin if rng.random() < 0.8 else choose_origin(rng)
-        children.append(p.person(rng, "M" if rng.random() < 0.6 else "F", float(rng.uniform(13.5, 17.9)), o,
+        child_origin = origin if rng.random() < 0.8 else choose_origin(rng)
+        children.append(p.person(rng, "M" if rng.random() < 0.6 else "F", float(rng.uniform(13.5, 17.9)), child_origin,
                                  home=addresses[i % n_addr], offender=True))
     adults = organisers + drivers
 
@@ -70,7 +73,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     n_trips = int(rng.integers(cfg.sprees[0], cfg.sprees[1] + 1))
     for t in range(n_trips):
         force = visited[t % len(visited)]
-        start = p.date_between(rng, p.days_before_end(730), np.datetime64(surge_start, "s"))
+        start = p.date_between(rng, p.days_before_end(730), to_seconds(surge_start))
         kids = list(rng.choice(children, size=min(len(children), int(rng.integers(2, 5))), replace=False))
         driver = drivers[int(rng.integers(0, len(drivers)))]
         _spree(p, rng, force, start, kids, driver, vehicle, int(rng.integers(3, 7)), home_force)
@@ -79,7 +82,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     shops = [p.location(rng, surge_force, "commercial", "shop") for _ in range(max(4, n_surge // 3))]
     crime_src = p.source(surge_force, "crime")
     for _ in range(n_surge):
-        when = p.date_between(rng, np.datetime64(surge_start, "s"), p.days_before_end(1))
+        when = p.date_between(rng, to_seconds(surge_start), p.days_before_end(1))
         ev = p.event(crime_src, "offence", when, surge_force, shops[int(rng.integers(0, len(shops)))],
                      outcome=str(rng.choice(["Under investigation", "Offender charged", "Unable to prosecute suspect"])),
                      **SHOPLIFT)
@@ -87,7 +90,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
             p.involve(crime_src, rng, int(kid), ev, "suspect")
     cust = p.source(surge_force, "custody")
     for kid in rng.choice(children, size=min(3, len(children)), replace=False):
-        when = p.date_between(rng, np.datetime64(surge_start, "s"), p.days_before_end(2))
+        when = p.date_between(rng, to_seconds(surge_start), p.days_before_end(2))
         ev = p.event(cust, "custody", when, surge_force, None, hours=8, offence_code="46",
                      description="Arrested on suspicion of shoplifting", outcome="Released under investigation")
         p.involve(cust, rng, int(kid), ev, "subject", home_rate=1.0)
@@ -102,7 +105,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
             p.involve(intel, rng, int(who), ev, "subject")
     # earlier trafficking operation (modern slavery) in the first year
     traffick_force = home_force if rng.random() < 0.5 else pick_forces(rng, 1, {home_force, *visited})[0]
-    t0 = p.date_between(rng, np.datetime64(tl.start64, "s"), np.datetime64(tl.start64 + np.timedelta64(300, "D"), "s"))
+    t0 = p.date_between(rng, to_seconds(tl.start64), to_seconds(tl.start64 + np.timedelta64(300, "D")))
     workers = [p.person(rng, "M", float(rng.uniform(20, 34)), origin) for _ in range(int(rng.integers(3, 6)))]
     inc = tl.start64 - np.timedelta64(int(rng.integers(200, 1500)), "D")
     wash = p.company(f"{p._locations[addresses[0]]['street']} Hand Car Wash Ltd", "45200", inc)
@@ -145,7 +148,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     cc = p.source(cse_force, "crime")
     for w in women:
         when = p.date_between(rng, p.days_before_end(1100), p.days_before_end(60))
-        young = p.age_at(w, np.datetime64(when, "D")) < 18
+        young = p.age_at(w, to_days(when)) < 18
         ev = p.event(cc, "offence", when, cse_force, addresses[-1],
                      offence_code="71" if young else "24", category="violent-crime" if young else "other-crime",
                      description="Abuse of children through sexual exploitation" if young else "Exploitation of prostitution",

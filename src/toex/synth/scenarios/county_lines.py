@@ -9,13 +9,16 @@ and the line together.
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 
 from toex.synth.rng import rng_for
-from toex.synth.scenarios.base import Planter, choose_origin, iso, neighbour_forces
+from toex.synth.scenarios.base import Offence, Planter, choose_origin, iso, neighbour_forces
+from toex.synth.timeline import to_seconds
 
 HUBS = ("metropolitan", "west-midlands", "merseyside", "greater-manchester", "west-yorkshire", "south-yorkshire", "northumbria")
-DRUGS = {"offence_code": "92A", "category": "drugs", "description": "Trafficking in controlled drugs"}
+DRUGS: Final = Offence(offence_code="92A", category="drugs", description="Trafficking in controlled drugs")
 
 
 def plant(p: Planter, index: int, volume_factor: float) -> None:
@@ -35,7 +38,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     line = p.obj("phone", "07" + str(int(rng.integers(100_000_000, 999_999_999))), "mobile")
     line_name = str(rng.choice(["JAY", "KAY", "TONY", "MAC", "BIGS", "ACE", "ZED"]))
     start = p.days_before_end(int(rng.integers(500, 1000)))
-    span = int((np.datetime64(p.tl.end64, "s") - start).astype(np.int64))
+    span = int((to_seconds(p.tl.end64) - start).astype(np.int64))
     cc = p.source(county, "crime")
     cs = p.source(county, "stopsearch")
     ci = p.source(county, "intel")
