@@ -11,6 +11,7 @@ from toex.cli.audit import audit_app
 from toex.cli.backup import backup_command, restore_command
 from toex.cli.ingest import ingest_command, quarantine_command, status_command
 from toex.cli.resolve import explain_command, resolve_command, review_app
+from toex.cli.serve import serve_command, user_app
 from toex.cli.share import export_command, package_command
 from toex.cli.synth import evaluate_command, synth_command
 from toex.cli.task import task_app
@@ -30,6 +31,8 @@ app.add_typer(audit_app, name="audit")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 # Stage commands register here, one line each.
+app.command("serve")(serve_command)
+app.add_typer(user_app, name="user")
 app.command("analyse")(analyse_command)
 app.add_typer(graph_app, name="graph")
 app.command("resolve")(resolve_command)

@@ -1,0 +1,918 @@
+"""All SQL of the API. Every query filters records through :mod:`toex.api.access`.
+
+Functions take a :class:`~toex.store.Store` (a per-request cursor) and the
+:class:`~toex.api.access.User`, and return plain dicts for the routes. They
+never return a record, entity, event, edge or evidence item the user may not
+see; ``None`` means "no such thing in your scope" (the route answers 404).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from toex.api.access import User, entity_visible_sql, record_visible, visible_forces
+from toex.ingest.phones import to_e164
+from toex.store import Store
+
+Row = dict[str, Any]
+EVENT_PREFIX = "E:"
+_HIDDEN_FIELDS = frozenset({"source_id", "ref", "forenames_norm", "surname_norm", "name_norm", "attributes"})
+
+
+# -- helpers ----------------------------------------------------------------
+def _rows(store: Store, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    cur = store.execute(sql, list(params))
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def _json(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def fold(text: str) -> str:
+    """Case and accents folded, apostrophes dropped, other punctuation to spaces (as name_key)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("'", "").replace("’", "").replace("`", "")
+    return " ".join("".join(c if "a" <= c <= "z" else " " for c in stripped).split())
+
+
+def table_ready(store: Store, name: str) -> bool:
+    return store.table_exists(name)
+
+
+def split_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    items = list(dict.fromkeys(pairs))
+    return [p[0] for p in items], [p[1] for p in items]
+
+
+def visible_refs(store: Store, user: User, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (source_id, ref) pairs among ``pairs`` whose record the user may see."""
+    sources, refs = split_pairs(pairs)
+    if not sources:
+        return set()
+    pred, params = record_visible(user, "r")
+    rows = store.fetchall(
+        f"""SELECT DISTINCT r.source_id, r.ref FROM api_record_access r
+        JOIN (SELECT unnest(?::VARCHAR[]) AS s, unnest(?::VARCHAR[]) AS f) k ON k.s = r.source_id AND k.f = r.ref
+        WHERE {pred}""",
+        [sources, refs, *params],
+    )
+    return {(str(s), str(r)) for s, r in rows}
+
+
+def visible_entities(store: Store, user: User, ids: Iterable[str]) -> set[str]:
+    """The entity (or event node) ids among ``ids`` with at least one visible record."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    pred, params = record_visible(user, "r")
+    rows = store.fetchall(
+        f"SELECT DISTINCT r.entity_id FROM api_record_access r WHERE r.entity_id IN (SELECT unnest(?::VARCHAR[])) AND {pred}",
+        [wanted, *params],
+    )
+    return {str(r[0]) for r in rows}
+
+
+def filter_evidence(store: Store, user: User, items: Any) -> list[Any]:
+    """Evidence items ({reason, source_id, ref}...) whose record is visible; items without a record are kept."""
+    parsed = _json(items)
+    if not isinstance(parsed, list):
+        return []
+    pairs = [(str(i.get("source_id") or i.get("source")), str(i.get("ref"))) for i in parsed
+             if isinstance(i, dict) and (i.get("source_id") or i.get("source")) and i.get("ref")]
+    ok = visible_refs(store, user, pairs)
+    out = []
+    for i in parsed:
+        if not isinstance(i, dict):
+            continue
+        src = i.get("source_id") or i.get("source")
+        if src and i.get("ref"):
+            if (str(src), str(i["ref"])) in ok:
+                out.append(i)
+        elif not any(k in i for k in ("entity_id", "members")):
+            out.append(i)
+    return out
+
+
+def labels(store: Store, user: User, ids: Iterable[str]) -> dict[str, str]:
+    """A label per entity, made from its visible records only."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    pred, params = record_visible(user, "r")
+    rows = store.fetchall(
+        f"""WITH v AS (SELECT r.kind, r.source_id, r.ref, r.entity_id FROM api_record_access r
+                      WHERE r.entity_id IN (SELECT unnest(?::VARCHAR[])) AND {pred}),
+        lab AS (
+            SELECT v.entity_id, trim(concat_ws(' ', p.forenames, p.surname)) AS label FROM v
+            JOIN persons p ON v.kind = 'person' AND p.source_id = v.source_id AND p.ref = v.ref
+            UNION ALL SELECT v.entity_id, concat_ws(', ', l.address, l.town, l.postcode) FROM v
+            JOIN locations l ON v.kind = 'location' AND l.source_id = v.source_id AND l.ref = v.ref
+            UNION ALL SELECT v.entity_id, coalesce(o.value, o.value_raw) FROM v
+            JOIN objects o ON v.kind = 'object' AND o.source_id = v.source_id AND o.ref = v.ref
+            UNION ALL SELECT v.entity_id, g.name FROM v
+            JOIN organisations g ON v.kind = 'organisation' AND g.source_id = v.source_id AND g.ref = v.ref
+            UNION ALL SELECT v.entity_id, concat_ws(' ', e.kind, coalesce(e.category, e.offence_code),
+                                                    strftime(e.occurred_from, '%Y-%m-%d')) FROM v
+            JOIN events e ON v.kind = 'event' AND e.source_id = v.source_id AND e.ref = v.ref)
+        SELECT entity_id, mode(label) FROM lab WHERE label IS NOT NULL AND label <> '' GROUP BY entity_id""",
+        [wanted, *params],
+    )
+    found = {str(e): str(lab) for e, lab in rows}
+    return {i: found.get(i, i) for i in wanted}
+
+
+def paginate(items: list[Row], page: int, page_size: int) -> dict[str, Any]:
+    start = (page - 1) * page_size
+    return {"items": items[start:start + page_size], "total": len(items), "page": page, "page_size": page_size}
+
+
+# -- search -----------------------------------------------------------------
+@cache
+def name_variants() -> dict[str, frozenset[str]]:
+    """Folded name -> its folded variants (both directions, grouped by name)."""
+    groups: dict[str, set[str]] = {}
+    text = resources.files("toex.resolve").joinpath("data/name_variants.csv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        parts = line.split(",")
+        if len(parts) < 2:
+            continue
+        a, b = fold(parts[0]), fold(parts[1])
+        if not a or not b:
+            continue
+        merged = groups.get(a, {a}) | groups.get(b, {b})
+        for key in merged:
+            groups[key] = merged
+    return {k: frozenset(v) for k, v in groups.items()}
+
+
+def _dob_filter(dob: str | None) -> tuple[str, list[Any]]:
+    if not dob:
+        return "", []
+    parts = [p for p in dob.replace("/", "-").split("-") if p]
+    try:
+        nums = [int(p) for p in parts]
+    except ValueError:
+        return "", []
+    if len(nums) >= 3:
+        return " AND (s.dob = make_date(?, ?, ?) OR (s.dob IS NULL AND s.dob_year = ?))", [nums[0], nums[1], nums[2], nums[0]]
+    if len(nums) == 2:
+        return " AND s.dob_year = ? AND (s.dob_month IS NULL OR s.dob_month = ?)", [nums[0], nums[1]]
+    if len(nums) == 1:
+        return " AND s.dob_year = ?", [nums[0]]
+    return "", []
+
+
+def _similar_keys(store: Store, part: str, key: str, threshold: float = 0.88, limit: int = 60) -> dict[str, float]:
+    variants = name_variants().get(key, frozenset({key}))
+    rows = store.fetchall(
+        """SELECT name_key, CASE WHEN name_key IN (SELECT unnest(?::VARCHAR[])) THEN 1.0
+                                 ELSE jaro_winkler_similarity(name_key, ?) END AS sim
+        FROM api_name_keys WHERE part = ?
+          AND (name_key IN (SELECT unnest(?::VARCHAR[])) OR jaro_winkler_similarity(name_key, ?) >= ?)
+        ORDER BY sim DESC LIMIT ?""",
+        [sorted(variants), key, part, sorted(variants), key, threshold, limit],
+    )
+    out = {str(k): float(s) for k, s in rows}
+    for v in variants:  # exact variants score just under the name itself
+        if v in out and v != key:
+            out[v] = min(out[v], 0.95)
+    return out
+
+
+def search_person(store: Store, user: User, q: str, dob: str | None, limit: int) -> list[Row]:
+    """Fuzzy person search: name variants and misspellings (Jaro-Winkler), partial date of birth."""
+    tokens = fold(q.replace(",", " ")).split()
+    if not tokens:
+        return []
+    if "," in q:  # "Surname, Forename"
+        tokens = tokens[1:] + tokens[:1]
+    pred, params = record_visible(user, "s")
+    dob_sql, dob_params = _dob_filter(dob)
+    combos: list[tuple[dict[str, float], dict[str, float]]] = []
+    if len(tokens) == 1:
+        combos.append(({}, _similar_keys(store, "sn", tokens[0])))
+        combos.append((_similar_keys(store, "fn", tokens[0]), {}))
+    else:
+        fn, sn = tokens[0], tokens[-1]
+        combos.append((_similar_keys(store, "fn", fn), _similar_keys(store, "sn", sn)))
+        combos.append((_similar_keys(store, "fn", sn), _similar_keys(store, "sn", fn)))  # swapped names
+    scored: dict[tuple[str, str], float] = {}
+    for fns, sns in combos:
+        if not fns and not sns:
+            continue
+        where, args = [], []
+        if fns:
+            where.append("s.fn_key IN (SELECT unnest(?::VARCHAR[]))")
+            args.append(list(fns))
+        if sns:
+            where.append("s.sn_key IN (SELECT unnest(?::VARCHAR[]))")
+            args.append(list(sns))
+        rows = store.fetchall(
+            f"""SELECT s.source_id, s.ref, s.fn_key, s.sn_key FROM api_person_search s
+            WHERE {' AND '.join(where)}{dob_sql} AND {pred} LIMIT 5000""",
+            [*args, *dob_params, *params],
+        )
+        for source_id, ref, fk, sk in rows:
+            parts = ([fns.get(str(fk), 0.0)] if fns else []) + ([sns.get(str(sk), 0.0)] if sns else [])
+            score = sum(parts) / len(parts)
+            key = (str(source_id), str(ref))
+            scored[key] = max(scored.get(key, 0.0), score)
+    if not scored:
+        return []
+    sources, refs = split_pairs(scored)
+    rows = store.fetchall(
+        """SELECT s.source_id, s.ref, coalesce(s.entity_id, 'R:' || s.source_id || ':' || s.ref), s.forenames, s.surname,
+                  s.dob, s.dob_year FROM api_person_search s
+        JOIN (SELECT unnest(?::VARCHAR[]) AS a, unnest(?::VARCHAR[]) AS b) k ON k.a = s.source_id AND k.b = s.ref""",
+        [sources, refs],
+    )
+    best: dict[str, Row] = {}
+    names: dict[str, Counter[str]] = {}
+    for source_id, ref, eid, fns_, sns_, dob_, year in rows:
+        score = scored[(str(source_id), str(ref))] + (0.05 if dob and (dob_ or year) else 0.0)
+        names.setdefault(eid, Counter())[f"{fns_ or ''} {sns_ or ''}".strip()] += 1
+        hit = best.get(eid)
+        born = _iso(dob_) or (str(year) if year else None)
+        if hit is None:
+            best[eid] = {"entity_id": eid, "kind": "person", "score": score, "born": born, "records": 1}
+        else:
+            hit["records"] += 1
+            hit["score"] = max(hit["score"], score)
+            hit["born"] = hit["born"] or born
+    out = []
+    for eid, hit in best.items():
+        detail = ", ".join(x for x in (f"born {hit['born']}" if hit["born"] else "", f"{hit['records']} records") if x)
+        out.append({"entity_id": eid, "kind": "person", "label": names[eid].most_common(1)[0][0] or eid,
+                    "detail": detail, "score": round(min(1.0, hit["score"]), 3)})
+    out.sort(key=lambda h: (-h["score"], h["label"]))
+    return out[:limit]
+
+
+def _record_search(store: Store, user: User, kind: str, table: str, where: str, args: list[Any], label: str,
+                   detail: str, limit: int, score: str = "1.0") -> list[Row]:
+    pred, params = record_visible(user, "r")
+    rows = store.fetchall(
+        f"""SELECT coalesce(r.entity_id, 'R:' || t.source_id || ':' || t.ref) AS eid, mode({label}), mode({detail}),
+                   max({score}) AS score, count(*)
+        FROM {table} t JOIN api_record_access r ON r.kind = ? AND r.source_id = t.source_id AND r.ref = t.ref
+        WHERE {where} AND {pred}
+        GROUP BY eid ORDER BY score DESC, eid LIMIT ?""",
+        [kind, *args, *params, limit],
+    )
+    return [{"entity_id": str(e), "kind": kind, "label": str(lab or e), "detail": str(d or ""),
+             "score": round(float(s), 3)} for e, lab, d, s, _n in rows]
+
+
+def search_phone(store: Store, user: User, q: str, limit: int) -> list[Row]:
+    value = to_e164(q)
+    if value is None:
+        return []
+    return _record_search(store, user, "object", "objects", "t.kind = 'phone' AND t.value = ?", [value],
+                          "t.value", "'phone'", limit)
+
+
+def search_vehicle(store: Store, user: User, q: str, limit: int) -> list[Row]:
+    vrm = "".join(c for c in q.upper() if c.isalnum())
+    if not vrm:
+        return []
+    return _record_search(store, user, "object", "objects", "t.kind = 'vehicle' AND t.value = ?", [vrm],
+                          "t.value", "coalesce(t.description, 'vehicle')", limit)
+
+
+def search_postcode(store: Store, user: User, q: str, limit: int) -> list[Row]:
+    compact = "".join(c for c in q.upper() if c.isalnum())
+    if len(compact) < 2:
+        return []
+    full = f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else None
+    where = "(t.postcode = ? OR split_part(t.postcode, ' ', 1) = ?)"
+    return _record_search(store, user, "location", "locations", where, [full or compact, compact],
+                          "concat_ws(', ', t.address, t.town, t.postcode)", "coalesce(t.kind, 'location')", limit,
+                          score=f"CASE WHEN t.postcode = {_lit(full or '')} THEN 1.0 ELSE 0.8 END")
+
+
+def search_address(store: Store, user: User, q: str, limit: int) -> list[Row]:
+    words = [w for w in fold(q).split() if w]
+    if not words:
+        return []
+    where = " AND ".join(["lower(concat_ws(' ', t.address, t.town)) LIKE ?"] * len(words))
+    return _record_search(store, user, "location", "locations", where, [f"%{w}%" for w in words],
+                          "concat_ws(', ', t.address, t.town, t.postcode)", "coalesce(t.kind, 'location')", limit, "0.9")
+
+
+def search_company(store: Store, user: User, q: str, limit: int) -> list[Row]:
+    key = fold(q)
+    number = q.strip().upper()
+    if not key and not number:
+        return []
+    where = "(t.company_number = ? OR t.name_norm LIKE ? OR jaro_winkler_similarity(t.name_norm, ?) >= 0.9)"
+    return _record_search(store, user, "organisation", "organisations", where, [number, f"%{key}%", key],
+                          "t.name", "concat_ws(' ', t.kind, t.company_number)", limit,
+                          "jaro_winkler_similarity(coalesce(t.name_norm, ''), " + _lit(key) + ")")
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# -- records and entities ----------------------------------------------------
+_KIND_TABLE = {"person": "persons", "location": "locations", "object": "objects", "organisation": "organisations",
+               "event": "events"}
+
+
+def _source_info(store: Store) -> dict[str, Row]:
+    return {str(r["source_id"]): r for r in _rows(
+        store, "SELECT source_id, name AS source_name, owner, kind AS source_kind, classification FROM sources")}
+
+
+def _records(store: Store, kind: str, pairs: list[tuple[str, str]]) -> list[Row]:
+    if not pairs:
+        return []
+    sources, refs = split_pairs(pairs)
+    rows = _rows(store, f"""SELECT t.* FROM {_KIND_TABLE[kind]} t
+        JOIN (SELECT unnest(?::VARCHAR[]) AS a, unnest(?::VARCHAR[]) AS b) k ON k.a = t.source_id AND k.b = t.ref
+        ORDER BY t.source_id, t.ref""", [sources, refs])
+    info = _source_info(store)
+    out = []
+    for row in rows:
+        src = info.get(str(row["source_id"]), {})
+        fields = {k: _plain(v) for k, v in row.items() if k not in _HIDDEN_FIELDS and v is not None}
+        attrs = _json(row.get("attributes"))
+        if isinstance(attrs, dict) and attrs:
+            fields["attributes"] = attrs
+        out.append({"source_id": row["source_id"], "ref": row["ref"], "kind": kind,
+                    "source_name": src.get("source_name"), "owner": src.get("owner"),
+                    "source_kind": src.get("source_kind"), "classification": src.get("classification"),
+                    "grading": row.get("grading"), "handling": row.get("handling"), "fields": fields})
+    return out
+
+
+def record(store: Store, user: User, source_id: str, ref: str) -> Row | None:
+    """One visible source record with provenance (events first if refs collide)."""
+    pred, params = record_visible(user, "r")
+    rows = store.fetchall(
+        f"SELECT r.kind, r.entity_id FROM api_record_access r WHERE r.source_id = ? AND r.ref = ? AND {pred} "
+        "ORDER BY r.kind = 'event' DESC",
+        [source_id, ref, *params],
+    )
+    if not rows:
+        return None
+    kind, eid = str(rows[0][0]), rows[0][1]
+    found = _records(store, kind, [(source_id, ref)])
+    if not found:
+        return None
+    return {**found[0], "entity_id": eid}
+
+
+def _mode(values: Iterable[Any]) -> Any:
+    counted = Counter(v for v in values if v not in (None, ""))
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def _attributes(kind: str, recs: list[Row]) -> tuple[str, Row]:
+    f = [r["fields"] for r in recs]
+    if kind == "person":
+        attrs = {"forenames": _mode(x.get("forenames") for x in f), "surname": _mode(x.get("surname") for x in f),
+                 "dob": _mode(x.get("dob") for x in f), "dob_year": _mode(x.get("dob_year") for x in f),
+                 "sex": _mode(x.get("sex") for x in f), "pnc_id": _mode(x.get("pnc_id") for x in f),
+                 "aliases": sorted({str(x["aliases"]) for x in f if x.get("aliases")})}
+        label = " ".join(str(v) for v in (attrs["forenames"], attrs["surname"]) if v)
+    elif kind == "location":
+        attrs = {k: _mode(x.get(k) for x in f) for k in ("address", "town", "postcode", "kind", "latitude", "longitude", "uprn")}
+        label = ", ".join(str(attrs[k]) for k in ("address", "town", "postcode") if attrs.get(k))
+    elif kind == "object":
+        attrs = {"kind": _mode(x.get("kind") for x in f), "value": _mode(x.get("value") or x.get("value_raw") for x in f),
+                 "description": _mode(x.get("description") for x in f)}
+        label = str(attrs["value"] or "")
+    elif kind == "organisation":
+        attrs = {k: _mode(x.get(k) for x in f) for k in ("name", "company_number", "kind", "sic_code", "incorporated", "dissolved")}
+        label = str(attrs["name"] or "")
+    else:
+        attrs = {k: _mode(x.get(k) for x in f) for k in ("kind", "occurred_from", "occurred_to", "force", "offence_code",
+                                                         "category", "description", "grading", "outcome")}
+        label = " ".join(str(v) for v in (attrs["kind"], attrs["category"] or attrs["offence_code"],
+                                          str(attrs["occurred_from"] or "")[:10]) if v)
+    return label, attrs
+
+
+def _visible_records(store: Store, user: User, entity_id: str) -> list[tuple[str, str, str]]:
+    pred, params = record_visible(user, "r")
+    return [(str(k), str(s), str(r)) for k, s, r in store.fetchall(
+        f"SELECT r.kind, r.source_id, r.ref FROM api_record_access r WHERE r.entity_id = ? AND {pred} ORDER BY 2, 3",
+        [entity_id, *params])]
+
+
+def _edge_visible_sql(user: User, alias: str = "e") -> tuple[str, list[Any]]:
+    pred, params = record_visible(user, "ve")
+    c = "" if user.handling_c else f" AND NOT coalesce(upper(trim({alias}.grading)) LIKE '% C', false)"
+    return (f"({alias}.source_id IS NULL OR EXISTS (SELECT 1 FROM api_record_access ve WHERE ve.source_id = {alias}.source_id "
+            f"AND ve.ref = {alias}.ref AND {pred})){c}", params)
+
+
+def entity_links(store: Store, user: User, entity_id: str, limit: int = 500) -> list[Row]:
+    if not table_ready(store, "graph_edges"):
+        return []
+    evis, eparams = _edge_visible_sql(user, "e")
+    rows = _rows(store, f"""SELECT CASE WHEN e.src = ? THEN e.dst ELSE e.src END AS other_id, e.src AS source, e.dst AS target,
+               e.type, e.since, e.until, e.grading, e.source_id, e.ref
+        FROM graph_edges e WHERE (e.src = ? OR e.dst = ?) AND e.src <> e.dst AND {evis}
+        ORDER BY e.type, other_id LIMIT ?""", [entity_id, entity_id, entity_id, *eparams, limit * 2])
+    ok = visible_entities(store, user, [r["other_id"] for r in rows])
+    rows = [r for r in rows if r["other_id"] in ok][:limit]
+    names = labels(store, user, [r["other_id"] for r in rows])
+    return [{**{k: _plain(v) for k, v in r.items()}, "other_label": names.get(r["other_id"], r["other_id"])} for r in rows]
+
+
+def entity_profile(store: Store, user: User, entity_id: str) -> Row | None:
+    """The profile of an entity (or event node) built from the user's visible records only."""
+    recs = _visible_records(store, user, entity_id)
+    if not recs:
+        return None
+    kind = recs[0][0]
+    records = _records(store, kind, [(s, r) for _k, s, r in recs if _k == kind])
+    label, attrs = _attributes(kind, records)
+    links = entity_links(store, user, entity_id)
+    event_ids = [lk["other_id"] for lk in links if str(lk["other_id"]).startswith(EVENT_PREFIX)]
+    events = _events(store, user, event_ids)
+    places = _places(store, user, [lk["other_id"] for lk in links], events)
+    if kind == "location" and attrs.get("latitude") is not None:
+        places.insert(0, {"latitude": attrs["latitude"], "longitude": attrs["longitude"], "label": label,
+                          "kind": attrs.get("kind") or "location", "when": None})
+    indicators: list[Row] = []
+    if table_ready(store, "person_indicators"):
+        for row in _rows(store, "SELECT indicator, weight, evidence, threat FROM person_indicators WHERE entity_id = ? "
+                         "ORDER BY weight DESC", [entity_id]):
+            raw = _json(row["evidence"])
+            ev = filter_evidence(store, user, raw)
+            if isinstance(raw, list) and raw and not ev:
+                continue  # resting only on records out of scope
+            indicators.append({"indicator": row["indicator"], "code": row["indicator"], "weight": row["weight"],
+                               "threat": row["threat"], "evidence": ev})
+    networks: list[Row] = []
+    safeguarding: Row | None = None
+    if table_ready(store, "network_members"):
+        for row in _rows(store, "SELECT network_id, role, age, safeguarding FROM network_members WHERE entity_id = ? "
+                         "ORDER BY network_id", [entity_id]):
+            networks.append({"network_id": row["network_id"], "role": row["role"]})
+            if row["safeguarding"]:
+                safeguarding = {"route": row["safeguarding"], "age": row["age"]}
+    return {"entity_id": entity_id, "kind": kind, "label": label or entity_id, "attributes": attrs,
+            "records": records, "events": events, "links": links, "indicators": indicators,
+            "networks": networks, "places": places, "safeguarding": safeguarding}
+
+
+def _events(store: Store, user: User, event_ids: list[str]) -> list[Row]:
+    pairs = []
+    for eid in event_ids:
+        parts = eid.split(":", 2)
+        if len(parts) == 3:
+            pairs.append((parts[1], parts[2]))
+    ok = visible_refs(store, user, pairs)
+    recs = _records(store, "event", sorted(ok))
+    out = []
+    for r in recs:
+        f = r["fields"]
+        out.append({"event_id": f"{EVENT_PREFIX}{r['source_id']}:{r['ref']}", "when": f.get("occurred_from"),
+                    "kind": f.get("kind"), "label": f.get("category") or f.get("offence_code") or f.get("description"),
+                    "force": f.get("force"), "grading": f.get("grading"), "source_id": r["source_id"], "ref": r["ref"],
+                    "latitude": f.get("latitude"), "longitude": f.get("longitude")})
+    out.sort(key=lambda e: str(e["when"] or ""))
+    return out
+
+
+def _places(store: Store, user: User, ids: list[str], events: list[Row]) -> list[Row]:
+    locs = [i for i in ids if i.startswith("L-")]
+    out: list[Row] = []
+    if locs:
+        names = labels(store, user, locs)
+        for row in _rows(store, "SELECT entity_id, latitude, longitude, kind FROM location_entities "
+                         "WHERE entity_id IN (SELECT unnest(?::VARCHAR[])) AND latitude IS NOT NULL", [sorted(set(locs))]):
+            if row["entity_id"] in names:
+                out.append({"latitude": row["latitude"], "longitude": row["longitude"], "label": names[row["entity_id"]],
+                            "kind": row["kind"] or "location", "when": None, "entity_id": row["entity_id"]})
+    for e in events:
+        if e.get("latitude") is not None:
+            out.append({"latitude": e["latitude"], "longitude": e["longitude"], "label": e.get("label") or e["event_id"],
+                        "kind": e.get("kind") or "event", "when": e.get("when"), "event_id": e["event_id"]})
+    return out
+
+
+# -- explain ----------------------------------------------------------------
+def explain(store: Store, user: User, left: tuple[str, str], right: tuple[str, str]) -> Row | None:
+    ok = visible_refs(store, user, [left, right])
+    if left not in ok or right not in ok or not table_ready(store, "person_match_pairs"):
+        return None
+    rows = _rows(store, """SELECT * FROM person_match_pairs
+        WHERE (source_id_l = ? AND ref_l = ? AND source_id_r = ? AND ref_r = ?)
+           OR (source_id_l = ? AND ref_l = ? AND source_id_r = ? AND ref_r = ?) LIMIT 1""",
+                 [*left, *right, *right, *left])
+    ents = dict(store.fetchall(
+        "SELECT source_id || ':' || ref, entity_id FROM entity_records WHERE kind = 'person' AND "
+        "((source_id = ? AND ref = ?) OR (source_id = ? AND ref = ?))", [*left, *right]))
+    base = {"left": f"{left[0]}:{left[1]}", "right": f"{right[0]}:{right[1]}",
+            "left_entity": ents.get(f"{left[0]}:{left[1]}"), "right_entity": ents.get(f"{right[0]}:{right[1]}")}
+    base["same_entity"] = base["left_entity"] is not None and base["left_entity"] == base["right_entity"]
+    if not rows:
+        return {**base, "scored": False, "match_weight": None, "match_probability": None, "linked": base["same_entity"],
+                "comparisons": [], "explanation": "this pair was not scored (below the review floor or not a candidate)"}
+    row = rows[0]
+    comparisons = []
+    for part in str(row.get("explanation") or "").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        name, _, rest = part.partition("=")
+        level, _, weight = rest.partition("(")
+        try:
+            w: float | None = float(weight.rstrip(")"))
+        except ValueError:
+            w = None
+        comparisons.append({"comparison": name, "level": level, "weight": w})
+    return {**base, "scored": True, "match_weight": row.get("match_weight"), "match_probability": row.get("match_probability"),
+            "linked": row.get("linked"), "contradiction": row.get("contradiction"), "cut": row.get("cut"),
+            "comparisons": comparisons, "explanation": row.get("explanation")}
+
+
+# -- graph ------------------------------------------------------------------
+def _graph(store: Store, user: User, node_ids: set[str], edges: list[Row], roles: dict[str, str] | None = None) -> Row:
+    names = labels(store, user, node_ids)
+    kinds = dict(store.fetchall("SELECT DISTINCT entity_id, kind FROM api_record_access WHERE entity_id IN "
+                                "(SELECT unnest(?::VARCHAR[]))", [sorted(node_ids)])) if node_ids else {}
+    nodes = [{"id": n, "kind": kinds.get(n, "event" if n.startswith(EVENT_PREFIX) else "entity"), "label": names.get(n, n),
+              "role": (roles or {}).get(n), "attributes": {}} for n in sorted(node_ids)]
+    return {"nodes": nodes, "edges": [{k: _plain(v) for k, v in e.items()} for e in edges]}
+
+
+def _edges_between(store: Store, user: User, frontier: list[str], types: list[str] | None, limit: int) -> list[Row]:
+    evis, eparams = _edge_visible_sql(user, "e")
+    tsql = " AND e.type IN (SELECT unnest(?::VARCHAR[]))" if types else ""
+    return _rows(store, f"""SELECT e.src AS source, e.dst AS target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
+        FROM graph_edges e WHERE (e.src IN (SELECT unnest(?::VARCHAR[])) OR e.dst IN (SELECT unnest(?::VARCHAR[])))
+          AND e.src <> e.dst{tsql} AND {evis} LIMIT ?""",
+                 [frontier, frontier, *([types] if types else []), *eparams, limit])
+
+
+def neighbourhood(store: Store, user: User, entity_id: str, hops: int, types: list[str] | None,
+                  max_nodes: int = 400) -> Row | None:
+    if not visible_entities(store, user, [entity_id]):
+        return None
+    if not table_ready(store, "graph_edges"):
+        return {"nodes": [], "edges": []}
+    seen = {entity_id}
+    frontier = [entity_id]
+    kept: dict[tuple[Any, ...], Row] = {}
+    for _ in range(hops):
+        if not frontier or len(seen) >= max_nodes:
+            break
+        edges = _edges_between(store, user, frontier, types, max_nodes * 4)
+        others = {e["target"] if e["source"] in frontier else e["source"] for e in edges}
+        ok = visible_entities(store, user, others - seen) | (others & seen)
+        nxt = []
+        for e in edges:
+            if e["source"] in ok | seen and e["target"] in ok | seen:
+                for n in (e["source"], e["target"]):
+                    if n not in seen and len(seen) < max_nodes:
+                        seen.add(n)
+                        nxt.append(n)
+                if e["source"] in seen and e["target"] in seen:
+                    kept[(e["source"], e["target"], e["type"], e["source_id"], e["ref"])] = e
+        frontier = nxt
+    return _graph(store, user, seen, list(kept.values()))
+
+
+def shortest_path(store: Store, user: User, a: str, b: str, max_hops: int = 6) -> Row | None:
+    """Breadth-first over the visible graph from both ends; None when either end is not visible."""
+    if visible_entities(store, user, [a, b]) != {a, b}:
+        return None
+    if a == b or not table_ready(store, "graph_edges"):
+        return _graph(store, user, {a}, [])
+    parents: dict[str, tuple[str | None, Row | None]] = {a: (None, None)}
+    frontier = [a]
+    for _ in range(max_hops):
+        edges = _edges_between(store, user, frontier, None, 20000)
+        step: dict[str, tuple[str, Row]] = {}
+        fs = set(frontier)
+        for e in edges:
+            for x, y in ((e["source"], e["target"]), (e["target"], e["source"])):
+                if x in fs and y not in parents and y not in step:
+                    step[y] = (x, e)
+        ok = visible_entities(store, user, step)
+        for y, (x, e) in step.items():
+            if y in ok:
+                parents[y] = (x, e)
+        if b in parents:
+            break
+        frontier = [y for y in step if y in ok][:5000]
+        if not frontier:
+            break
+    if b not in parents:
+        return {"nodes": [], "edges": [], "found": False}
+    nodes, path_edges = set(), []
+    cur: str | None = b
+    while cur is not None:
+        nodes.add(cur)
+        prev, edge = parents[cur]
+        if edge is not None:
+            path_edges.append(edge)
+        cur = prev
+    return {**_graph(store, user, nodes, list(reversed(path_edges))), "found": True}
+
+
+# -- networks ---------------------------------------------------------------
+def _network_rows(store: Store, network_id: str | None = None) -> list[Row]:
+    if not table_ready(store, "networks"):
+        return []
+    scores = table_ready(store, "network_scores")
+    owners = table_ready(store, "network_owners")
+    return _rows(store, f"""SELECT n.network_id, {'s.rank, s.score, s.breakdown, s.summary AS score_summary' if scores else
+        'NULL AS rank, NULL AS score, NULL AS breakdown, NULL AS score_summary'},
+        n.threats, n.forces, n.regions, n.summary, n.evidence,
+        {'o.owner_level, o.owner_unit' if owners else 'NULL AS owner_level, NULL AS owner_unit'}
+        FROM networks n {'LEFT JOIN network_scores s USING (network_id)' if scores else ''}
+        {'LEFT JOIN network_owners o USING (network_id)' if owners else ''}
+        WHERE ? IS NULL OR n.network_id = ?
+        ORDER BY {'s.rank NULLS LAST, ' if scores else ''}n.network_id""", [network_id, network_id])
+
+
+def _member_visibility(store: Store, user: User, network_ids: list[str] | None = None) -> dict[str, tuple[int, int]]:
+    """network -> (visible members, all members)."""
+    vis, params = entity_visible_sql(user, "m.entity_id")
+    rows = store.fetchall(
+        f"""SELECT m.network_id, count(*) FILTER (WHERE {vis}), count(*) FROM network_members m
+        WHERE ?::VARCHAR[] IS NULL OR m.network_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1""",
+        [*params, network_ids, network_ids],
+    )
+    return {str(n): (int(v), int(t)) for n, v, t in rows}
+
+
+def _network_summary(user: User, row: Row, counts: tuple[int, int]) -> Row:
+    visible, total = counts
+    full = visible == total
+    return {"network_id": row["network_id"], "rank": row["rank"], "score": row["score"],
+            "threats": list(row["threats"] or []),
+            "forces": list(row["forces"] or []) if user.national else visible_forces(user, row["forces"]),
+            "regions": list(row["regions"] or []) if user.national or full else
+            [r for r in (row["regions"] or []) if r in user.region_ids],
+            "owner": {"level": row["owner_level"], "unit": row["owner_unit"]} if row["owner_level"] else None,
+            "summary": (row["score_summary"] or row["summary"]) if full else
+            "Part of this network lies outside your scope; its summary is withheld. Members in your scope are shown.",
+            "members_count": visible, "complete": full}
+
+
+def networks(store: Store, user: User) -> list[Row]:
+    rows = _network_rows(store)
+    counts = _member_visibility(store, user)
+    return [_network_summary(user, r, counts[r["network_id"]]) for r in rows
+            if counts.get(r["network_id"], (0, 0))[0] > 0]
+
+
+def network_visible(store: Store, user: User, network_id: str) -> tuple[int, int] | None:
+    if not table_ready(store, "network_members"):
+        return None
+    counts = _member_visibility(store, user, [network_id]).get(network_id)
+    return counts if counts and counts[0] > 0 else None
+
+
+def network_detail(store: Store, user: User, network_id: str) -> Row | None:
+    counts = network_visible(store, user, network_id)
+    rows = _network_rows(store, network_id)
+    if counts is None or not rows:
+        return None
+    row = rows[0]
+    summary = _network_summary(user, row, counts)
+    vis, params = entity_visible_sql(user, "m.entity_id")
+    members = _rows(store, f"""SELECT m.entity_id, m.kind, m.role, m.age, m.evidence, m.safeguarding
+        FROM network_members m WHERE m.network_id = ? AND {vis} ORDER BY m.role, m.entity_id""", [network_id, *params])
+    names = labels(store, user, [m["entity_id"] for m in members])
+    out_members = [{"entity_id": m["entity_id"], "kind": m["kind"], "label": names.get(m["entity_id"], m["entity_id"]),
+                    "role": m["role"], "age": m["age"], "safeguarding": m["safeguarding"],
+                    "nrm": "nrm" in str(m["safeguarding"] or "").lower(),
+                    "evidence": filter_evidence(store, user, m["evidence"])} for m in members]
+    ids = {m["entity_id"] for m in members}
+    edges: list[Row] = []
+    if ids and table_ready(store, "graph_edges"):
+        evis, eparams = _edge_visible_sql(user, "e")
+        edges = _rows(store, f"""SELECT e.src AS source, e.dst AS target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
+            FROM graph_edges e WHERE e.src IN (SELECT unnest(?::VARCHAR[])) AND e.dst IN (SELECT unnest(?::VARCHAR[]))
+              AND e.src <> e.dst AND {evis} LIMIT 5000""", [sorted(ids), sorted(ids), *eparams])
+    graph = _graph(store, user, ids, edges, {m["entity_id"]: m["role"] for m in members})
+    evidence = network_evidence(store, user, network_id)
+    places = [{"latitude": e["latitude"], "longitude": e["longitude"], "label": f"{e['kind'] or 'event'} {e['category'] or ''}".strip(),
+               "kind": e["kind"], "when": _iso(e["occurred_from"])} for e in evidence if e["latitude"] is not None]
+    timeline = [{"when": _iso(e["occurred_from"]), "kind": e["kind"], "label": e["category"] or e["offence_code"] or e["kind"],
+                 "force": e["force"], "event_id": f"{EVENT_PREFIX}{e['source_id']}:{e['ref']}", "entity_id": e["entity_id"]}
+                for e in evidence]
+    breakdown = _json(row["breakdown"]) if counts[0] == counts[1] or user.national else None
+    return {**summary, "members": out_members, "score_breakdown": breakdown if isinstance(breakdown, dict) else None,
+            "actions": tasks(store, user, network_id=network_id), "graph": graph, "places": places,
+            "timeline": sorted(timeline, key=lambda t: str(t["when"] or "")),
+            "evidence": filter_evidence(store, user, row["evidence"])}
+
+
+def network_evidence(store: Store, user: User, network_id: str) -> list[Row]:
+    if not table_ready(store, "network_evidence"):
+        return []
+    pred, params = record_visible(user, "r")
+    return _rows(store, f"""SELECT DISTINCT ne.entity_id, ne.source_id, ne.ref, ne.kind, ne.occurred_from, ne.force,
+               ne.offence_code, ne.category, ne.latitude, ne.longitude
+        FROM network_evidence ne JOIN api_record_access r ON r.kind = 'event' AND r.source_id = ne.source_id AND r.ref = ne.ref
+        WHERE ne.network_id = ? AND {pred} ORDER BY ne.occurred_from LIMIT 2000""", [network_id, *params])
+
+
+# -- safeguarding, alerts, picture --------------------------------------------
+def safeguarding(store: Store, user: User) -> list[Row]:
+    if not table_ready(store, "safeguarding_list"):
+        return []
+    vis, params = entity_visible_sql(user, "s.entity_id")
+    rows = _rows(store, f"""SELECT s.rank, s.entity_id, s.score, s.age, s.network_id, s.indicators, s.is_child,
+               s.nrm_referred, s.home_force, s.home_area,
+               (SELECT any_value(m.safeguarding) FROM network_members m WHERE m.entity_id = s.entity_id
+                  AND m.network_id = s.network_id) AS route
+        FROM safeguarding_list s WHERE {vis} ORDER BY s.rank""", params)
+    names = labels(store, user, [r["entity_id"] for r in rows])
+    out = []
+    for r in rows:
+        net_ok = r["network_id"] is None or network_visible(store, user, str(r["network_id"])) is not None
+        out.append({"rank": r["rank"], "entity_id": r["entity_id"], "label": names.get(r["entity_id"], r["entity_id"]),
+                    "score": r["score"], "age": r["age"], "network_id": r["network_id"] if net_ok else None,
+                    "indicators": [i for i in str(r["indicators"] or "").split(";") if i],
+                    "route": r["route"] or ("children's services (MASH)" if r["is_child"] else None),
+                    "is_child": r["is_child"], "nrm_referred": r["nrm_referred"],
+                    "home_force": r["home_force"] if user.in_scope_force(r["home_force"]) else None,
+                    "home_area": r["home_area"] if user.in_scope_force(r["home_force"]) else None})
+    return out
+
+
+def alerts(store: Store, user: User) -> list[Row]:
+    if not table_ready(store, "alerts"):
+        return []
+    out = []
+    for r in _rows(store, "SELECT alert_id, kind, score, summary, detail FROM alerts ORDER BY score DESC, alert_id"):
+        d = _json(r["detail"])
+        detail: dict[str, Any] = d if isinstance(d, dict) else {}
+        if r["kind"] == "emerging-trend":
+            if not user.in_scope_force(detail.get("force")):
+                continue
+            out.append({**r, "detail": detail})
+            continue
+        if r["kind"] == "travelling-group":
+            members = [str(m) for m in detail.get("members") or []]
+            ok = visible_entities(store, user, members)
+            if not ok:
+                continue
+            full = len(ok) == len(members)
+            detail = {**detail, "members": [m for m in members if m in ok],
+                      "forces": detail.get("forces") if user.national else visible_forces(user, detail.get("forces"))}
+            out.append({**r, "summary": r["summary"] if full else "Travelling group partly outside your scope.",
+                        "detail": detail})
+            continue
+        eid, nid = detail.get("entity_id"), detail.get("network_id")
+        if eid and not visible_entities(store, user, [str(eid)]):
+            continue
+        counts = network_visible(store, user, str(nid)) if nid else None
+        if nid and counts is None:
+            continue
+        if not eid and not nid and not user.national:
+            continue
+        full = counts is None or counts[0] == counts[1]
+        clean = {k: v for k, v in detail.items() if k not in ("evidence", "member_evidence")}
+        if "force" in clean and not user.in_scope_force(clean.get("force")):
+            clean.pop("force")
+        clean["evidence"] = filter_evidence(store, user, detail.get("evidence"))
+        out.append({**r, "summary": r["summary"] if full else "Change in a network partly outside your scope.",
+                    "detail": clean})
+    return out
+
+
+def forces(store: Store) -> list[Row]:
+    return [{k: _plain(v) for k, v in r.items()} for r in _rows(
+        store, "SELECT force_id, name, short_name, region_id, CAST(latitude AS DOUBLE) AS latitude, "
+        "CAST(longitude AS DOUBLE) AS longitude FROM ref_forces ORDER BY force_id")]
+
+
+def regions(store: Store) -> list[Row]:
+    return _rows(store, "SELECT region_id, name, unit_name, kind FROM ref_regions ORDER BY region_id")
+
+
+def districts(store: Store) -> list[Row]:
+    from toex.reference import table_paths
+
+    return _rows(store, """SELECT district, force_id, CAST(latitude AS DOUBLE) AS latitude, CAST(longitude AS DOUBLE) AS longitude
+        FROM read_csv(?, header=true, all_varchar=true) WHERE force_id IS NOT NULL AND force_id <> ''
+        ORDER BY district""", [str(table_paths()["postcode_districts"])])
+
+
+def picture(store: Store, user: User) -> Row:
+    nets = networks(store, user)
+    safe = safeguarding(store, user)
+    alts = alerts(store, user)
+    per_force: dict[str, Counter[str]] = {}
+    for n in nets:
+        for f in n["forces"]:
+            per_force.setdefault(f, Counter())["networks"] += 1
+    for a in alts:
+        d = a.get("detail") or {}
+        for f in ([d.get("force")] if d.get("force") else []) + list(d.get("forces") or []):
+            per_force.setdefault(str(f), Counter())["alerts"] += 1
+    for s in safe:
+        if s.get("home_force"):
+            per_force.setdefault(str(s["home_force"]), Counter())["safeguarding"] += 1
+    fs = [f for f in forces(store) if user.in_scope_force(f["force_id"])]
+    return {"networks": nets[:10], "safeguarding": safe[:10], "alerts": alts[:10],
+            "forces": [{"force_id": f["force_id"], "name": f["name"], "region_id": f["region_id"],
+                        "networks": per_force.get(f["force_id"], Counter())["networks"],
+                        "alerts": per_force.get(f["force_id"], Counter())["alerts"],
+                        "safeguarding": per_force.get(f["force_id"], Counter())["safeguarding"],
+                        "latitude": f["latitude"], "longitude": f["longitude"]} for f in fs]}
+
+
+# -- tasks ------------------------------------------------------------------
+def tasks(store: Store, user: User, *, status: str | None = None, owner_unit: str | None = None,
+          network_id: str | None = None, task_id: str | None = None) -> list[Row]:
+    if not table_ready(store, "tasks"):
+        return []
+    rows = _rows(store, """SELECT task_id, network_id, strand, action, kind, subject, owner_level, owner_unit, status, due,
+               approved_by, approved_at, assignee, outcome, outcome_note, created_at, updated_at FROM tasks
+        WHERE (? IS NULL OR status = ?) AND (? IS NULL OR owner_unit = ?) AND (? IS NULL OR network_id = ?)
+          AND (? IS NULL OR task_id = ?)
+        ORDER BY network_id, strand, task_id""",
+                 [status, status, owner_unit, owner_unit, network_id, network_id, task_id, task_id])
+    netvis: dict[str, bool] = {}
+    out = []
+    for r in rows:
+        nid = str(r["network_id"])
+        if nid not in netvis:
+            counts = network_visible(store, user, nid)
+            netvis[nid] = counts is not None and counts[0] == counts[1]
+        # a task's text may name anyone in its network: owner unit in scope, or the whole network visible
+        if not (user.national or user.in_scope_unit(r["owner_unit"]) or netvis[nid]):
+            continue
+        if r["subject"] and not visible_entities(store, user, [str(r["subject"])]):
+            r["subject"] = None
+        out.append({k: _plain(v) for k, v in r.items()})
+    if out:
+        hist = _rows(store, """SELECT task_id, seq, changed_at AS "at", actor, from_status, to_status, note FROM task_history
+            WHERE task_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY task_id, seq""", [[t["task_id"] for t in out]])
+        by: dict[str, list[Row]] = {}
+        for h in hist:
+            by.setdefault(str(h["task_id"]), []).append({k: _plain(v) for k, v in h.items() if k != "task_id"})
+        for t in out:
+            t["history"] = by.get(str(t["task_id"]), [])
+    return out
+
+
+# -- audit ------------------------------------------------------------------
+def audit_entries(store: Store, user: User, actors: list[str] | None, page: int, page_size: int,
+                  action: str | None = None) -> tuple[list[Row], int]:
+    """Entries (newest first) by the given actors (None: every actor)."""
+    where = "WHERE (?::VARCHAR[] IS NULL OR actor IN (SELECT unnest(?::VARCHAR[]))) AND (? IS NULL OR action = ?)"
+    args = [actors, actors, action, action]
+    total = int(store.scalar(f"SELECT count(*) FROM audit {where}", args))
+    rows = _rows(store, f"""SELECT seq, logged_at, actor, action, target, detail, purpose, hash FROM audit {where}
+        ORDER BY seq DESC LIMIT ? OFFSET ?""", [*args, page_size, (page - 1) * page_size])
+    return [{**{k: _plain(v) for k, v in r.items()}, "detail": _json(r["detail"])} for r in rows], total
+
+
+def users_in_scope(store: Store, user: User) -> list[str] | None:
+    """Usernames whose scope lies inside ``user``'s (None: every actor, for national users)."""
+    if user.national:
+        return None
+    rows = store.fetchall("SELECT u.username, u.scope_kind, u.scope_id, f.region_id FROM users u "
+                          "LEFT JOIN ref_forces f ON f.force_id = u.scope_id")
+    out = []
+    for name, kind, sid, region in rows:
+        if kind == "force" and sid in user.forces or kind == "region" and sid in user.region_ids or kind == "force" and region in user.region_ids:
+            out.append(str(name))
+    return out
