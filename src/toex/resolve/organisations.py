@@ -4,7 +4,8 @@ Company numbers are compared upper-case without spaces, all-digit numbers
 padded to Companies House's 8 digits. Names are folded and their legal forms
 and punctuation dropped ('ACME Cars Ltd.' = 'Acme Cars Limited'); a name links
 records only together with the postcode of the registered (or trading)
-address, or, for records with no address at all, by name alone.
+address, or, for records with no address at all, by name alone (joining the one
+company with a number that has that name, when there is exactly one).
 """
 
 from __future__ import annotations
@@ -53,7 +54,12 @@ def cluster_organisations(store: Store) -> None:
         WHERE name_key IS NOT NULL AND postcode IS NOT NULL
         UNION ALL
         SELECT source_id, ref, 'N:' || name_key FROM __rs_org_parts
-        WHERE name_key IS NOT NULL AND postcode IS NULL AND number IS NULL"""
+        WHERE name_key IS NOT NULL AND postcode IS NULL AND number IS NULL
+        UNION ALL
+        SELECT source_id, ref, 'N:' || name_key FROM __rs_org_parts
+        WHERE number IS NOT NULL AND name_key IN (
+            SELECT name_key FROM __rs_org_parts WHERE number IS NOT NULL GROUP BY name_key
+            HAVING count(DISTINCT number) = 1)"""
     key_clusters(store, "SELECT source_id, ref FROM organisations", keys, CLUSTERS)
 
 

@@ -1,0 +1,35 @@
+"""``toex resolve``, ``toex explain`` and ``toex review`` from the command line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from toex.cli.main import app
+
+runner = CliRunner()
+
+
+def test_resolve_explain_review(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    store = tmp_path / "cli.duckdb"
+    shutil.copy(synthetic[0], store)
+    out = runner.invoke(app, ["resolve", "--store", str(store)])
+    assert out.exit_code == 0, out.output
+    assert "pairs scored" in out.output and "near it" in out.output and "person" in out.output
+    listed = runner.invoke(app, ["review", "list", "--store", str(store), "--limit", "3"])
+    assert listed.exit_code == 0, listed.output
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        (sl, rl, sr, rr) = con.execute(
+            "SELECT source_id_l, ref_l, source_id_r, ref_r FROM person_match_pairs WHERE linked LIMIT 1").fetchall()[0]
+    why = runner.invoke(app, ["explain", f"{sl}:{rl}", f"{sr}:{rr}", "--store", str(store)])
+    assert why.exit_code == 0, why.output
+    assert "Match weight" in why.output and "forenames" in why.output and "one person" in why.output
+    decided = runner.invoke(app, ["review", "decide", f"{sl}:{rl}", f"{sr}:{rr}", "different", "--note", "x",
+                                  "--actor", "analyst-7", "--store", str(store)])
+    assert decided.exit_code == 0, decided.output
+    again = runner.invoke(app, ["explain", f"{sl}:{rl}", f"{sr}:{rr}", "--store", str(store)])
+    assert "different" in again.output and "analyst-7" in again.output
