@@ -107,7 +107,7 @@ def explain(store: Store, left: RecordRef, right: RecordRef) -> Explanation:
             linker = people.make_linker(backend, model)
             scored = linker.inference.score_pairs([rows[0]], [rows[1]]).as_record_list()[0]
     finally:
-        backend.delete_tables_created_by_splink_from_db()
+        people.drop_work_tables(backend)
     levels, contradiction = _levels(store, left, right)
     contributions = []
     for comp in all_comparisons():

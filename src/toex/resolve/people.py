@@ -48,7 +48,7 @@ def settings(config: ResolveConfig) -> dict[str, Any]:
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[c.to_splink() for c in all_comparisons()],
-        blocking_rules_to_generate_predictions=list(config.blocking_rules),
+        blocking_rules_to_generate_predictions=[{"blocking_rule": rule} for rule in config.blocking_rules],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,
         additional_columns_to_retain=list(_RETAIN),
@@ -91,6 +91,11 @@ def predict(backend: DatabaseAPI[Any], model: dict[str, Any], config: ResolveCon
     linker = make_linker(backend, with_blocking(model, config))
     scored = linker.inference.predict(threshold_match_probability=config.keep_floor, warning_mode="never")
     return str(scored.physical_name)
+
+
+def drop_work_tables(backend: DatabaseAPI[Any]) -> None:
+    """Drop the tables Splink created for this backend."""
+    backend.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
 
 
 def model_json(model: dict[str, Any]) -> str:

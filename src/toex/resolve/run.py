@@ -8,6 +8,7 @@ stable ids -> all output tables replaced in one transaction, with an audit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -160,10 +161,8 @@ def _summarise(store: Store, config: ResolveConfig, summary: ResolveSummary) -> 
 
 
 def _cleanup(store: Store, backend: DatabaseAPI[Any]) -> None:
-    try:
-        backend.delete_tables_created_by_splink_from_db()
-    except Exception:  # noqa: BLE001 - cleanup must not hide the run's own error
-        pass
+    with contextlib.suppress(Exception):  # cleanup must not hide the run's own error
+        people.drop_work_tables(backend)
     temps = store.fetchall(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '\\_\\_rs\\_%' ESCAPE '\\'")
     for (name,) in temps:
