@@ -76,11 +76,15 @@ def run_journey(browser: Any, base: str, users: dict[str, tuple[str, str]], chil
     page.click("form[role=search] button[type=submit]")
     page.wait_for_selector(".results li, .no-results", timeout=30_000)
     _page(j, page, f"{prefix}03-search")
-    links = page.locator(".results a.result-link")
-    texts = [links.nth(i).inner_text() for i in range(links.count())]
+    items = page.locator(".results li")
+    texts = [items.nth(i).inner_text() for i in range(items.count())]
     want = child["surname"].lower()
-    hit = next((i for i, t in enumerate(texts) if want in t.lower()), None)
+    # the right person among namesakes: same surname and the date of birth shown in the hit
+    hit = next((i for i, t in enumerate(texts) if want in t.lower() and child["dob"][:10] in t), None)
+    if hit is None:
+        hit = next((i for i, t in enumerate(texts) if want in t.lower()), None)
     assert hit is not None, f"search {j.query!r} did not find {child['forenames']} {child['surname']}: {texts}"
+    links = page.locator(".results li a.result-link")
 
     # 3. the profile: a child is shown as a potential victim with the safeguarding route
     links.nth(hit).click()

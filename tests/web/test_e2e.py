@@ -90,7 +90,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     port = free_port()
     env = {**os.environ, "TOEX_STORE": str(store)}
     log = (root / "serve.log").open("w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "toex"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "toex"), "serve", "--store", str(store),
+                             "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_http(f"http://127.0.0.1:{port}/", timeout=120, proc=proc)

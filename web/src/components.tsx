@@ -79,9 +79,13 @@ export function Section({ title, children, id }: { title: string; children: Comp
 }
 
 export function listText(x: unknown): string {
-  if (Array.isArray(x)) return x.join(', ');
+  if (Array.isArray(x)) return x.map((v) => (v && typeof v === 'object' ? listText(v) : String(v))).join(', ');
   if (x === null || x === undefined) return '';
-  if (typeof x === 'object') return JSON.stringify(x);
+  if (typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    if (typeof o.reason === 'string') return o.reason;
+    return JSON.stringify(x);
+  }
   return String(x);
 }
 
@@ -175,6 +179,31 @@ export function Tabs<T extends string>({ value, options, onChange, label }: { va
           {text}
         </button>
       ))}
+    </div>
+  );
+}
+
+interface EvidenceItem { reason?: string; source_id?: string; ref?: string; [k: string]: unknown }
+
+/** Evidence lists ({reason, source_id, ref}): the first reasons inline, the rest behind a disclosure. */
+export function Evidence({ items, show = 1 }: { items: unknown; show?: number }) {
+  if (!Array.isArray(items) || !items.length) return items ? <span>{listText(items)}</span> : null;
+  const ev = items.map((x) => (x && typeof x === 'object' ? (x as EvidenceItem) : { reason: String(x) }));
+  const line = (e: EvidenceItem) => (
+    <li>
+      {e.reason ?? ''}
+      {e.source_id ? <code class="small muted"> {e.source_id}:{e.ref}</code> : null}
+    </li>
+  );
+  return (
+    <div class="evidence">
+      <ul>{ev.slice(0, show).map(line)}</ul>
+      {ev.length > show ? (
+        <details>
+          <summary>{ev.length - show} more</summary>
+          <ul>{ev.slice(show).map(line)}</ul>
+        </details>
+      ) : null}
     </div>
   );
 }

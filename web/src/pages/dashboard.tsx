@@ -49,7 +49,7 @@ export function SafeguardingTable({ rows, caption, compact = false }: { rows: Sa
               <td>{s.rank}</td>
               <td><a href={href('entity', s.entity_id)}>{s.label}</a><br /><VictimBadge person={who} compact /></td>
               <td>{s.age ?? '—'}</td>
-              <td class="small route-cell" title={compact && ind ? `Indicators: ${ind}` : undefined}>{v.route}</td>
+              <td class="small route-cell">{compact ? <div class="clamp" title={`${v.route}${ind ? ` Indicators: ${ind}` : ''}`}>{v.route}</div> : v.route}</td>
               {compact ? null : <td class="small">{ind}</td>}
               <td>{s.network_id ? <a href={href('network', s.network_id)}>{s.network_id}</a> : ''}</td>
             </tr>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, type LinkItem, type Profile, type SourceRecord } from '../api';
-import { ErrorBox, GradingBadge, listText, Loading, PurposeGate, RoleChip, Section, VictimBadge } from '../components';
+import { ErrorBox, Evidence, GradingBadge, listText, Loading, PurposeGate, RoleChip, Section, VictimBadge } from '../components';
+import { useState as useStateL } from 'preact/hooks';
 import { useAsync } from '../hooks';
 import { PlaceLegend, PlacesMap } from '../maps';
 import { href } from '../router';
@@ -8,6 +9,9 @@ import { displayRole, victimStatus } from '../safeguard';
 import { Timeline } from '../timeline';
 import { districtsOnce, safeguardingIndex } from '../sgindex';
 import type { District, SafeguardingItem } from '../api';
+
+// loading lineage shown under the record id, and values derived from others
+const HIDDEN_FIELDS = new Set(['load_id', 'file', 'line', 'dob_year', 'dob_month', 'dob_day']);
 
 function fmt(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -43,13 +47,13 @@ function RecordRow({ r, first, explainable }: { r: SourceRecord; first: SourceRe
   return (
     <>
       <tr>
-        <td><code>{r.source_id}:{r.ref}</code></td>
+        <td><code>{r.source_id}:{r.ref}</code>{r.fields?.file ? <div class="small muted">loaded from {String(r.fields.file)}{r.fields.line !== undefined ? ` line ${String(r.fields.line)}` : ''}</div> : null}</td>
         <td>{r.source_name ?? ''}<div class="small muted">{r.owner ?? ''}</div></td>
         <td>{r.kind ?? ''}</td>
         <td>{r.classification ?? ''}</td>
         <td><GradingBadge grading={r.grading} />{r.handling ? <div class="small">{r.handling}</div> : null}</td>
         <td class="fields small">
-          {Object.entries(r.fields ?? {}).filter(([, v]) => v !== null && v !== '').map(([k, v]) => <span><b>{k}</b> {fmt(v)}; </span>)}
+          {Object.entries(r.fields ?? {}).filter(([k, v]) => v !== null && v !== '' && !HIDDEN_FIELDS.has(k)).map(([k, v]) => <span><b>{k.replace(/_/g, ' ')}</b> {fmt(v)}; </span>)}
         </td>
         <td>
           {explainable && !same ? (
@@ -104,6 +108,7 @@ function ProfileView({ p, sg, districts }: { p: Profile; sg?: SafeguardingItem; 
   const person = { kind: p.kind, attributes: attrs, indicators: p.indicators, route: p.safeguarding?.route ?? sg?.route, age: p.safeguarding?.age ?? sg?.age, listed: !!sg || !!p.safeguarding, nrm: sg?.nrm_referred };
   const v = victimStatus(person);
   const first = p.records[0];
+  const [allLinks, setAllLinks] = useStateL(false);
   const nets = (p.networks ?? []).map((n) => (typeof n === 'string' ? { network_id: n } : n));
   return (
     <>
@@ -142,7 +147,7 @@ function ProfileView({ p, sg, districts }: { p: Profile; sg?: SafeguardingItem; 
                     <li>
                       <b>{String(i.indicator ?? i.code ?? i.label ?? '')}</b>
                       {i.weight !== undefined ? ` (weight ${fmt(i.weight)})` : ''}
-                      {i.evidence ? <span class="muted"> · {fmt(i.evidence)}</span> : null}
+                      {i.evidence ? <Evidence items={i.evidence} /> : null}
                     </li>
                   ),
                 )}
@@ -171,9 +176,14 @@ function ProfileView({ p, sg, districts }: { p: Profile; sg?: SafeguardingItem; 
           <table>
             <caption class="sr-only">Links to other entities, with their explanation</caption>
             <thead><tr><th scope="col">Link</th><th scope="col">To</th><th scope="col">When</th><th scope="col">Grading</th><th scope="col">Provenance</th><th scope="col">Explanation</th></tr></thead>
-            <tbody>{(p.links ?? []).map((l) => <LinkRow l={l} self={p.entity_id} />)}</tbody>
+            <tbody>{(p.links ?? []).slice(0, allLinks ? undefined : 25).map((l) => <LinkRow l={l} self={p.entity_id} />)}</tbody>
           </table>
         </div>
+        {(p.links?.length ?? 0) > 25 ? (
+          <button type="button" onClick={() => setAllLinks(!allLinks)} aria-expanded={allLinks}>
+            {allLinks ? 'Show the first 25 links' : `Show all ${p.links.length} links`}
+          </button>
+        ) : null}
       </Section>
       <Section title="Timeline of events" id="timeline">
         <Timeline items={(p.events ?? []).map((e) => ({ ...e, when: (e.when ?? e.occurred ?? e.occurred_from ?? null) as string | null }))} />

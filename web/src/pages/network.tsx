@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Core, ElementDefinition } from 'cytoscape';
 import { api, saveBlob, saveResponse, type GEdge, type GNode, type Member, type NetworkDetail } from '../api';
-import { ErrorBox, GradingBadge, listText, Loading, PurposeGate, RoleChip, Section, VictimBadge } from '../components';
+import { ErrorBox, Evidence, GradingBadge, listText, Loading, PurposeGate, RoleChip, Section, VictimBadge } from '../components';
 import { edgeId, edgeTypes, emptyModel, mergeGraph, nodeRole, visibleEdgeIds, type ChartModel } from '../chart';
 import { useAsync } from '../hooks';
 import { href } from '../router';
@@ -47,7 +47,8 @@ const STYLE = [
     },
   },
   { selector: 'node[victim = 1]', style: { 'border-width': 3, 'border-color': '#0072B2', 'border-style': 'double', width: 26, height: 26 } },
-  { selector: 'node[kind = "location"], node[kind = "object"], node[kind = "event"]', style: { width: 14, height: 14, 'font-size': 8 } },
+  { selector: 'node[kind = "location"], node[kind = "object"], node[kind = "event"]', style: { width: 14, height: 14, 'font-size': 8, 'min-zoomed-font-size': 9 } },
+  { selector: 'node[kind = "event"]', style: { width: 10, height: 10, 'min-zoomed-font-size': 12 } },
   { selector: 'node:selected', style: { 'overlay-color': '#000', 'overlay-opacity': 0.15, 'border-width': 4, 'border-color': '#000' } },
   { selector: 'node.path, edge.path', style: { 'line-color': '#000', 'target-arrow-color': '#000', width: 4, 'border-color': '#000', 'border-width': 4, 'z-index': 10 } },
   { selector: 'node.focus', style: { 'border-width': 4, 'border-color': '#000', 'border-style': 'solid' } },
@@ -315,21 +316,25 @@ function Chart({ detail, focus, user }: { detail: NetworkDetail; focus: string |
 function MemberList({ members, selected, onPick }: { detail: NetworkDetail; members: Member[]; selected: string[]; onPick: (id: string, add: boolean) => void; user: User }) {
   const victims = members.filter((x) => x.kind === 'person' && victimStatus({ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed }).potentialVictim);
   const others = members.filter((x) => !victims.includes(x));
+  const routes = [...new Set(victims.map((x) => victimStatus({ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed, route: x.safeguarding }).route))];
+  const shared = routes.length === 1 ? routes[0] : null;
   const row = (x: Member, victim: boolean) => (
     <li class={selected.includes(x.entity_id) ? 'picked' : ''}>
       <button type="button" class="link" aria-pressed={selected.includes(x.entity_id)} onClick={() => onPick(x.entity_id, false)}>{x.label}</button>{' '}
       <RoleChip role={victim ? 'potential victim' : x.role} kind={x.kind} />
       {x.age !== null && x.age !== undefined ? <span class="small muted"> age {x.age}</span> : null}{' '}
       <button type="button" class="link small" onClick={() => onPick(x.entity_id, true)} aria-label={`Add ${x.label} to the path selection`}>add to path</button>
-      {victim ? <div><VictimBadge person={{ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed, route: x.safeguarding }} /></div> : null}
+      {x.evidence?.length ? <Evidence items={x.evidence} show={0} /> : null}
+      {victim ? <div><VictimBadge person={{ kind: 'person', role: x.role, age: x.age, nrm: x.nrm, listed: x.listed, route: x.safeguarding }} compact={!!shared} /></div> : null}
     </li>
   );
   return (
-    <div class="members">
+    <div class="members" role="region" aria-label="Network members" tabIndex={0}>
       <h3>Members ({members.length})</h3>
       {victims.length ? (
         <>
           <h4>People to safeguard ({victims.length})</h4>
+          {shared ? <p class="small route-all">Safeguarding route for each of them: {shared}</p> : null}
           <ul class="member-list victims">{victims.map((x) => row(x, true))}</ul>
         </>
       ) : null}
@@ -351,15 +356,23 @@ function Detail({ d, focus, user }: { d: NetworkDetail; focus: string | null; us
       <Chart detail={d} focus={focus} user={user} />
       <div class="grid-2">
         <Section title="Score breakdown">
-          <dl class="kv">
-            {Object.entries(d.score_breakdown ?? {}).map(([k, v]) => (
-              <><dt>{k.replace(/_/g, ' ')}</dt><dd>{typeof v === 'number' ? v.toFixed(2) : listText(v)}</dd></>
-            ))}
-          </dl>
+          {d.score_breakdown ? (
+            <table class="small">
+              <caption class="sr-only">Score by dimension</caption>
+              <thead><tr><th scope="col">Dimension</th><th scope="col">Score</th><th scope="col">Weight</th><th scope="col">Why</th></tr></thead>
+              <tbody>
+                {Object.entries(d.score_breakdown).map(([k, v]) => {
+                  const o = (v && typeof v === 'object' ? v : { final: v }) as Record<string, unknown>;
+                  const num = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : listText(x));
+                  return <tr><th scope="row">{k.replace(/_/g, ' ')}</th><td>{num(o.final ?? o.value ?? o.automated)}</td><td>{num(o.weight ?? '')}</td><td>{listText(o.explanation ?? '')}</td></tr>;
+                })}
+              </tbody>
+            </table>
+          ) : <p class="muted">Withheld: part of this network lies outside your scope.</p>}
         </Section>
         <Section title="4P actions">
           {d.actions?.length ? (
-            <ul class="actions">
+            <ul class="actions scroll-box" tabIndex={0} aria-label="4P actions">
               {d.actions.map((a) => (
                 <li><span class={`strand s-${a.strand?.toLowerCase()}`}>{a.strand}</span> {a.action} <span class="small muted">[{a.status}{a.owner_unit ? ` · ${a.owner_unit}` : ''}]</span></li>
               ))}

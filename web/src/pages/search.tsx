@@ -1,27 +1,30 @@
 import { useState } from 'preact/hooks';
 import { api, itemsOf } from '../api';
-import { ErrorBox, Loading, PurposeGate } from '../components';
+import { ErrorBox, Loading, PurposeGate, VictimBadge } from '../components';
+import { safeguardingIndex } from '../sgindex';
 import { useAsync } from '../hooks';
 import { go, href, type Route } from '../router';
 
 const TYPES = ['any', 'person', 'phone', 'vehicle', 'postcode', 'address', 'company'];
 
 function Results({ q, type, dob }: { q: string; type: string; dob: string }) {
-  const res = useAsync(() => (q ? api.search(q, type, dob || undefined).then(itemsOf) : Promise.resolve([])), [q, type, dob]);
+  const res = useAsync(() => (q ? Promise.all([api.search(q, type, dob || undefined).then(itemsOf), safeguardingIndex()]) : Promise.resolve(null)), [q, type, dob]);
   if (!q) return null;
   if (res.error) return <ErrorBox error={res.error} onRetry={res.reload} />;
   if (res.loading || !res.data) return <Loading what="Searching" />;
-  if (!res.data.length) return <p role="status" class="no-results">No matches for “{q}”. Try fewer letters, another spelling or a partial date of birth.</p>;
+  const [hits, sg] = res.data;
+  if (!hits.length) return <p role="status" class="no-results">No matches for “{q}”. Try fewer letters, another spelling or a partial date of birth.</p>;
   return (
     <section aria-labelledby="results-title" class="panel">
-      <h2 id="results-title" aria-live="polite">{res.data.length} result{res.data.length === 1 ? '' : 's'} for “{q}”</h2>
+      <h2 id="results-title" aria-live="polite">{hits.length} result{hits.length === 1 ? '' : 's'} for “{q}”</h2>
       <ol class="results">
-        {res.data.map((h) => (
+        {hits.map((h) => (
           <li>
             <a href={href('entity', h.entity_id)} class="result-link">
               <span class="kind">{h.kind}</span> <strong>{h.label}</strong>
             </a>{' '}
             <span class="muted">{h.entity_id}</span>
+            {sg.has(h.entity_id) ? <> <VictimBadge person={{ kind: 'person', listed: true, age: sg.get(h.entity_id)?.age, nrm: sg.get(h.entity_id)?.nrm_referred, route: sg.get(h.entity_id)?.route }} compact /></> : null}
             {h.detail ? <div class="small">{h.detail}</div> : null}
             {typeof h.score === 'number' ? <div class="small muted">match score {h.score.toFixed(2)}</div> : null}
           </li>
