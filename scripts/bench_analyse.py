@@ -177,7 +177,7 @@ def interim_export(store: Store, out: Path) -> None:
     (out / "alerts.json").write_text(json.dumps(alerts), encoding="utf-8")
 
 
-def run_one(scale: str, seed: int, work: Path, simple: bool) -> dict[str, Any]:
+def run_one(scale: str, seed: int, work: Path, simple: bool, migrate_to: int | None = None) -> dict[str, Any]:
     from toex.evaluate import evaluate
     from toex.ingest import ingest, plan
     from toex.synth import generate
@@ -187,7 +187,7 @@ def run_one(scale: str, seed: int, work: Path, simple: bool) -> dict[str, Any]:
         generate(root, scale=scale, seed=seed)
     db = root / "store.duckdb"
     if not db.exists():
-        store = open_store(db, migrate_to=4)
+        store = open_store(db, migrate_to=migrate_to)
         refresh_reference_tables(store)
         ingest(store, plan([root / "dataset"]))
         if simple:
@@ -197,7 +197,7 @@ def run_one(scale: str, seed: int, work: Path, simple: bool) -> dict[str, Any]:
 
             resolve(store)
         store.close()
-    store = open_store(db, migrate_to=4)
+    store = open_store(db, migrate_to=migrate_to)
     t0 = time.perf_counter()
     with PeakMemory() as mem:
         summary = analyse(store)
@@ -206,8 +206,10 @@ def run_one(scale: str, seed: int, work: Path, simple: bool) -> dict[str, Any]:
     try:
         if simple:
             raise ImportError("interim export requested")
+        from toex.assess import run_assess
         from toex.share.export import write_export
 
+        run_assess(store)
         write_export(store, export)
     except Exception:  # noqa: BLE001 - the interim export stands in for any failure of later stages
         interim_export(store, export)
@@ -224,13 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--work", type=Path, default=Path("/tmp/toex-bench"))
     ap.add_argument("--key-resolve", action="store_true", help="use the simple key resolver and the interim export")
+    ap.add_argument("--migrate-to", type=int, default=None, help="schema version to stop at (while a later migration is broken)")
     args = ap.parse_args(argv)
     keys = ("scale", "seed", "seconds", "peak_mb", "networks", "networks_found_share", "organiser_recall",
             "safeguarding_recall_at_2k", "average_precision", "best_decoy_rank", "trends_in_top10")
     print("| " + " | ".join(keys) + " |")
     print("|" + "---|" * len(keys))
     for seed in args.seeds:
-        row = run_one(args.scale, seed, args.work, args.key_resolve)
+        row = run_one(args.scale, seed, args.work, args.key_resolve, args.migrate_to)
         print("| " + " | ".join(str(row.get(k)) for k in keys) + " |", flush=True)
         print(json.dumps(row), file=sys.stderr)
     return 0

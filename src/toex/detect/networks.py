@@ -242,7 +242,8 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
 
 # -- assembly -----------------------------------------------------------------------------
 
-def _communities(edges: list[Edge], cfg: AnalyseConfig) -> dict[str, int]:
+def _communities(edges: list[Edge], cfg: AnalyseConfig, organisers: set[str]) -> dict[str, int]:
+    """Leiden communities of the part of the grown subgraph within ``hops`` of an organiser."""
     names = sorted({n for e in edges for n in (e.src, e.dst)})
     if not names:
         return {}
@@ -252,8 +253,13 @@ def _communities(edges: list[Edge], cfg: AnalyseConfig) -> dict[str, int]:
         a, b = sorted((index[e.src], index[e.dst]))
         if a != b:
             weights[(a, b)] += e.weight
-    g = ig.Graph(n=len(names), edges=list(weights))
-    g.es["weight"] = list(weights.values())
+    full = ig.Graph(n=len(names), edges=list(weights))
+    full.es["weight"] = list(weights.values())
+    around = {v for hood in full.neighborhood([index[o] for o in organisers if o in index], order=cfg.networks.hops)
+              for v in hood}
+    keep = sorted(around)
+    g = full.subgraph(keep)
+    names = [names[v] for v in keep]
     part = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition, weights="weight",
                                     resolution_parameter=cfg.networks.leiden_resolution, seed=cfg.networks.leiden_seed)
     return {names[v]: c for c, block in enumerate(part) for v in block}
@@ -294,7 +300,7 @@ def find_networks(store: Store, cfg: AnalyseConfig) -> list[Network]:
     organisers = {a for a, c in scores.items() if is_organiser(c, n.min_control, n.min_controlled)}
     if not organisers:
         return []
-    community = _communities(edges, cfg)
+    community = _communities(edges, cfg, organisers)
     uf = _UnionFind()
     for o in organisers:
         for v in scores[o].controlled:
@@ -308,9 +314,17 @@ def find_networks(store: Store, cfg: AnalyseConfig) -> list[Network]:
         root = uf.find(c)
         if root in groups:
             groups[root].add(c)
+    by_node: dict[str, list[Edge]] = defaultdict(list)
+    for e in edges:
+        by_node[e.src].append(e)
+        by_node[e.dst].append(e)
+    members_of: dict[int, set[str]] = defaultdict(set)
+    for node, c in community.items():
+        members_of[c].add(node)
     nets = []
     for comms in groups.values():
-        net = _assemble(store, comms, community, edges, people, vulnerable, organisers, scores, cfg)
+        inside = set().union(*(members_of[c] for c in comms))
+        net = _assemble(store, inside, by_node, people, vulnerable, organisers, scores, cfg)
         if net is not None:
             nets.append(net)
     return nets
@@ -333,17 +347,15 @@ def _involved(store: Store, vulnerable: set[str]) -> dict[str, set[str]]:
     return out
 
 
-def _assemble(store: Store, comms: set[int], community: dict[str, int], edges: list[Edge],
+def _assemble(store: Store, inside: set[str], by_node: dict[str, list[Edge]],
               people: dict[str, Person], vulnerable: set[str], organisers: set[str],
               scores: dict[str, ControlScore], cfg: AnalyseConfig) -> Network | None:
-    inside = {node for node, c in community.items() if c in comms}
     net = Network()
     orgs_here = {o for o in organisers if o in inside}
     controlled = set().union(*(scores[o].controlled for o in orgs_here)) if orgs_here else set()
     for o in sorted(orgs_here):
         net.members[o] = Member(o, "person", "organiser", scores[o].evidence, people[o].age_today)
-    near = {(e.dst if e.src in controlled or e.src in orgs_here else e.src) for e in edges
-            if e.src in controlled or e.dst in controlled or e.src in orgs_here or e.dst in orgs_here}
+    near = {(e.dst if e.src == n else e.src) for n in controlled | orgs_here for e in by_node.get(n, ())}
     for v in sorted((vulnerable & inside & near) | controlled):
         if v in net.members or v not in people:
             continue
@@ -356,10 +368,6 @@ def _assemble(store: Store, comms: set[int], community: dict[str, int], edges: l
     if len(net.with_role("exploited")) < cfg.networks.min_exploited:
         return None
     core = set(net.members)
-    by_node: dict[str, list[Edge]] = defaultdict(list)
-    for e in edges:
-        by_node[e.src].append(e)
-        by_node[e.dst].append(e)
     for node in sorted(inside - core):
         if not node.startswith("P-") or node not in people:
             continue
@@ -433,7 +441,8 @@ def network_facts(store: Store, net: Network, cfg: AnalyseConfig) -> NetworkFact
         "SELECT entity_id, indicator FROM person_indicators WHERE entity_id IN (SELECT person FROM __n_mem WHERE exploited)"
     ):
         f.exploited_indicators.setdefault(str(person), set()).add(str(code))
-    f.exploited_children = {m.entity_id for m in net.with_role("exploited") if _is_child(store, m.entity_id)}
+    f.exploited_children = {m.entity_id for m in net.with_role("exploited")
+                            if m.safeguarding is not None and "(child)" in m.safeguarding}
     drug = ", ".join(f"'{c}'" for c in cfg.indicators.drug_supply_codes)
     sexual = ", ".join(f"'{c}'" for c in (*cfg.indicators.sexual_exploitation_codes, "24"))
     row = store.execute(
@@ -462,12 +471,6 @@ def network_facts(store: Store, net: Network, cfg: AnalyseConfig) -> NetworkFact
         f.organiser_accounts = len(holders & orgs)
     store.execute("DROP TABLE IF EXISTS __n_mem")
     return f
-
-
-def _is_child(store: Store, person: str) -> bool:
-    return bool(store.scalar(
-        "SELECT count(*) FROM __d_person p WHERE p.entity_id = ? AND (p.age_today < 18 OR EXISTS "
-        "(SELECT 1 FROM __d_pe pe WHERE pe.person = p.entity_id AND pe.age_at BETWEEN 0 AND 17))", [person]))
 
 
 def places(store: Store, net: Network) -> tuple[list[str], list[str]]:
