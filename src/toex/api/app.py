@@ -47,10 +47,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class GuardMiddleware:
     """Security headers on every response; request bodies over the limit answer 413.
 
@@ -80,17 +76,24 @@ class GuardMiddleware:
                 await self._reject(send)
                 return
         received = 0
+        exceeded = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise _TooLarge
+                    exceeded = True  # the app sees an empty body; its answer is replaced by 413
+                    return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
         async def secured_send(message: Message) -> None:
+            if exceeded:
+                if message["type"] == "http.response.start":
+                    status_seen["status"] = 413
+                    await self._reject(send)
+                return
             if message["type"] == "http.response.start":
                 status_seen["status"] = int(message["status"])
                 extra = self._headers(scope)
@@ -101,8 +104,6 @@ class GuardMiddleware:
 
         try:
             await self.app(scope, limited_receive, secured_send)
-        except _TooLarge:
-            await self._reject(send)
         finally:
             log.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status_seen["status"],
                      (time.perf_counter() - started) * 1000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -56,8 +57,12 @@ def network(network_id: str, user: Analyst, store: StoreDep, db: Db, purpose: Pu
 @router.post("/networks/{network_id}/overrides", response_model=NetworkSummary,
              summary="Override one scoring dimension, with a rationale")
 def override(network_id: str, body: OverrideRequest, user: Analyst, store: StoreDep, db: Db) -> dict[str, Any]:
-    if queries.network_visible(store, user, network_id) is None:
+    counts = queries.network_visible(store, user, network_id)
+    if counts is None:
         raise not_found("network")
+    if counts[0] < counts[1] and not user.national:
+        raise ApiError(403, "part of this network lies outside your scope; only a user who sees all of it "
+                       "may override its score", code="partial_scope")
     from toex.assess.overrides import OverrideError, set_override
 
     with db.writer() as w:
@@ -81,7 +86,8 @@ def _shareable(store: Store, user: User, network_id: str) -> None:
     evidence = store.fetchall("SELECT DISTINCT source_id, ref FROM network_evidence WHERE network_id = ?",
                               [network_id]) if queries.table_ready(store, "network_evidence") else []
     pairs = [(str(s), str(r)) for s, r in evidence]
-    hidden = len(pairs) - len(queries.visible_refs(store, user, pairs))
+    # handling code C evidence is withheld from the output itself, so it does not block the export
+    hidden = len(pairs) - len(queries.visible_refs(store, replace(user, handling_c=True), pairs))
     if counts[0] < counts[1] or hidden > 0:
         raise ApiError(403, "part of this network lies outside your scope; ask a user whose scope covers it "
                        "(regional or national) to export or package it", code="partial_scope")
