@@ -9,6 +9,7 @@ from toex.cli.analyse import analyse_command, graph_app
 from toex.cli.assess import assess_app
 from toex.cli.audit import audit_app
 from toex.cli.backup import backup_command, restore_command
+from toex.cli.demo import demo_command
 from toex.cli.ingest import ingest_command, quarantine_command, status_command
 from toex.cli.resolve import explain_command, resolve_command, review_app
 from toex.cli.serve import serve_command, user_app
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+app.command("demo")(demo_command)
 app.command("ingest")(ingest_command)
 app.command("status")(status_command)
 app.command("quarantine")(quarantine_command)
