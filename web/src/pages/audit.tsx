@@ -36,7 +36,10 @@ export function AuditPage({ user }: { user: User }) {
           <table class="small audit">
             <caption class="sr-only">Audit entries, newest first</caption>
             <thead><tr>{cols.map((c) => <th scope="col">{c.replace(/_/g, ' ')}</th>)}</tr></thead>
-            <tbody>{items.map((r) => <tr>{cols.map((c) => <td>{listText(r[c])}</td>)}</tr>)}</tbody>
+            <tbody>{items.map((r) => <tr>{cols.map((c) => {
+              const t = typeof r[c] === 'object' && r[c] !== null ? JSON.stringify(r[c]) : listText(r[c]);
+              return <td>{t.length > 140 ? <details><summary>{t.slice(0, 100)}…</summary><code class="small">{t}</code></details> : t}</td>;
+            })}</tr>)}</tbody>
           </table>
         </div>
         <nav class="pager" aria-label="Audit pages">

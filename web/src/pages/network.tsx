@@ -397,7 +397,9 @@ function Inner({ id, focus, user }: { id: string; focus: string | null; user: Us
   const res = useAsync(
     () => Promise.all([api.network(id), safeguardingIndex()]).then(([d, sg]) => ({
       ...d,
-      members: (d.members ?? []).map((m) => ({ ...m, listed: sg.has(m.entity_id) || !!m.safeguarding, age: m.age ?? sg.get(m.entity_id)?.age, safeguarding: m.safeguarding ?? sg.get(m.entity_id)?.route })),
+      members: (d.members ?? []).map((m) => ({ ...m, listed: sg.has(m.entity_id) || !!m.safeguarding,
+        // the safeguarding list's nrm_referred is authoritative (a route that merely suggests an NRM referral is not one)
+        nrm: sg.has(m.entity_id) ? !!sg.get(m.entity_id)?.nrm_referred : m.nrm, age: m.age ?? sg.get(m.entity_id)?.age, safeguarding: m.safeguarding ?? sg.get(m.entity_id)?.route })),
     })),
     [id],
   );
