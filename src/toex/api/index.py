@@ -147,11 +147,21 @@ def _build(store: Store) -> None:
     )
     store.execute(
         """INSERT INTO api_record_access
-        SELECT source_id, ref, kind, entity_id, forces, handling_c, class_rank FROM (
-            SELECT source_id, ref, kind, entity_id, forces, handling_c, class_rank FROM __api_rec
+        SELECT source_id, ref, kind, entity_id, forces, handling_c, class_rank, label FROM (
+            SELECT r.source_id, r.ref, r.kind, r.entity_id, r.forces, r.handling_c, r.class_rank,
+                   coalesce(NULLIF(trim(concat_ws(' ', p.forenames, p.surname)), ''),
+                            NULLIF(concat_ws(', ', l.address, l.town, l.postcode), ''),
+                            coalesce(o.value, o.value_raw), g.name) AS label
+            FROM __api_rec r
+            LEFT JOIN persons p ON r.kind = 'person' AND p.source_id = r.source_id AND p.ref = r.ref
+            LEFT JOIN locations l ON r.kind = 'location' AND l.source_id = r.source_id AND l.ref = r.ref
+            LEFT JOIN objects o ON r.kind = 'object' AND o.source_id = r.source_id AND o.ref = r.ref
+            LEFT JOIN organisations g ON r.kind = 'organisation' AND g.source_id = r.source_id AND g.ref = r.ref
             UNION ALL
-            SELECT source_id, ref, 'event', 'E:' || source_id || ':' || ref, forces, handling_c, class_rank
-            FROM __api_ev)
+            SELECT v.source_id, v.ref, 'event', 'E:' || v.source_id || ':' || v.ref, v.forces, v.handling_c,
+                   v.class_rank, concat_ws(' ', e.kind, coalesce(e.category, e.offence_code),
+                                           strftime(e.occurred_from, '%Y-%m-%d'))
+            FROM __api_ev v JOIN events e ON e.source_id = v.source_id AND e.ref = v.ref)
         ORDER BY entity_id"""
     )
     fn = n.name_key("split_part(trim(coalesce(p.forenames, '')), ' ', 1)")

@@ -105,14 +105,13 @@ def visible_entities(store: Store, user: User, ids: Iterable[str]) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def filter_evidence(store: Store, user: User, items: Any) -> list[Any]:
+def filter_evidence(store: Store, user: User, items: Any, ok: set[tuple[str, str]] | None = None) -> list[Any]:
     """Evidence items ({reason, source_id, ref}...) whose record is visible; items without a record are kept."""
     parsed = _json(items)
     if not isinstance(parsed, list):
         return []
-    pairs = [(str(i.get("source_id") or i.get("source")), str(i.get("ref"))) for i in parsed
-             if isinstance(i, dict) and (i.get("source_id") or i.get("source")) and i.get("ref")]
-    ok = visible_refs(store, user, pairs)
+    if ok is None:
+        ok = visible_refs(store, user, _evidence_pairs(parsed))
     out = []
     for i in parsed:
         if not isinstance(i, dict):
@@ -133,25 +132,21 @@ def labels(store: Store, user: User, ids: Iterable[str]) -> dict[str, str]:
         return {}
     pred, params = record_visible(user, "r")
     rows = store.fetchall(
-        f"""WITH v AS (SELECT r.kind, r.source_id, r.ref, r.entity_id FROM api_record_access r
-                      WHERE r.entity_id IN (SELECT unnest(?::VARCHAR[])) AND {pred}),
-        lab AS (
-            SELECT v.entity_id, trim(concat_ws(' ', p.forenames, p.surname)) AS label FROM v
-            JOIN persons p ON v.kind = 'person' AND p.source_id = v.source_id AND p.ref = v.ref
-            UNION ALL SELECT v.entity_id, concat_ws(', ', l.address, l.town, l.postcode) FROM v
-            JOIN locations l ON v.kind = 'location' AND l.source_id = v.source_id AND l.ref = v.ref
-            UNION ALL SELECT v.entity_id, coalesce(o.value, o.value_raw) FROM v
-            JOIN objects o ON v.kind = 'object' AND o.source_id = v.source_id AND o.ref = v.ref
-            UNION ALL SELECT v.entity_id, g.name FROM v
-            JOIN organisations g ON v.kind = 'organisation' AND g.source_id = v.source_id AND g.ref = v.ref
-            UNION ALL SELECT v.entity_id, concat_ws(' ', e.kind, coalesce(e.category, e.offence_code),
-                                                    strftime(e.occurred_from, '%Y-%m-%d')) FROM v
-            JOIN events e ON v.kind = 'event' AND e.source_id = v.source_id AND e.ref = v.ref)
-        SELECT entity_id, mode(label) FROM lab WHERE label IS NOT NULL AND label <> '' GROUP BY entity_id""",
+        f"""SELECT r.entity_id, mode(r.label) FROM api_record_access r
+        WHERE r.entity_id IN (SELECT unnest(?::VARCHAR[])) AND {pred} AND r.label IS NOT NULL AND r.label <> ''
+        GROUP BY r.entity_id""",
         [wanted, *params],
     )
     found = {str(e): str(lab) for e, lab in rows}
     return {i: found.get(i, i) for i in wanted}
+
+
+def _evidence_pairs(items: Any) -> list[tuple[str, str]]:
+    parsed = _json(items)
+    if not isinstance(parsed, list):
+        return []
+    return [(str(i.get("source_id") or i.get("source")), str(i.get("ref"))) for i in parsed
+            if isinstance(i, dict) and (i.get("source_id") or i.get("source")) and i.get("ref")]
 
 
 def paginate(items: list[Row], page: int, page_size: int) -> dict[str, Any]:
@@ -472,10 +467,12 @@ def entity_profile(store: Store, user: User, entity_id: str) -> Row | None:
                           "kind": attrs.get("kind") or "location", "when": None})
     indicators: list[Row] = []
     if table_ready(store, "person_indicators"):
-        for row in _rows(store, "SELECT indicator, weight, evidence, threat FROM person_indicators WHERE entity_id = ? "
-                         "ORDER BY weight DESC", [entity_id]):
+        rows = _rows(store, "SELECT indicator, weight, evidence, threat FROM person_indicators WHERE entity_id = ? "
+                     "ORDER BY weight DESC", [entity_id])
+        ok = visible_refs(store, user, [p for r in rows for p in _evidence_pairs(r["evidence"])])
+        for row in rows:
             raw = _json(row["evidence"])
-            ev = filter_evidence(store, user, raw)
+            ev = filter_evidence(store, user, raw, ok)
             if isinstance(raw, list) and raw and not ev:
                 continue  # resting only on records out of scope
             indicators.append({"indicator": row["indicator"], "code": row["indicator"], "weight": row["weight"],
@@ -716,10 +713,12 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
     members = _rows(store, f"""SELECT m.entity_id, m.kind, m.role, m.age, m.evidence, m.safeguarding
         FROM network_members m WHERE m.network_id = ? AND {vis} ORDER BY m.role, m.entity_id""", [network_id, *params])
     names = labels(store, user, [m["entity_id"] for m in members])
+    ok = visible_refs(store, user, [p for m in members for p in _evidence_pairs(m["evidence"])]
+                      + _evidence_pairs(row["evidence"]))
     out_members = [{"entity_id": m["entity_id"], "kind": m["kind"], "label": names.get(m["entity_id"], m["entity_id"]),
                     "role": m["role"], "age": m["age"], "safeguarding": m["safeguarding"],
                     "nrm": "nrm" in str(m["safeguarding"] or "").lower(),
-                    "evidence": filter_evidence(store, user, m["evidence"])} for m in members]
+                    "evidence": filter_evidence(store, user, m["evidence"], ok)} for m in members]
     ids = {m["entity_id"] for m in members}
     edges: list[Row] = []
     if ids and table_ready(store, "graph_edges"):
@@ -738,7 +737,7 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
     return {**summary, "members": out_members, "score_breakdown": breakdown if isinstance(breakdown, dict) else None,
             "actions": tasks(store, user, network_id=network_id), "graph": graph, "places": places,
             "timeline": sorted(timeline, key=lambda t: str(t["when"] or "")),
-            "evidence": filter_evidence(store, user, row["evidence"])}
+            "evidence": filter_evidence(store, user, row["evidence"], ok)}
 
 
 def network_evidence(store: Store, user: User, network_id: str) -> list[Row]:
@@ -762,9 +761,10 @@ def safeguarding(store: Store, user: User) -> list[Row]:
                   AND m.network_id = s.network_id) AS route
         FROM safeguarding_list s WHERE {vis} ORDER BY s.rank""", params)
     names = labels(store, user, [r["entity_id"] for r in rows])
+    counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
     out = []
     for r in rows:
-        net_ok = r["network_id"] is None or network_visible(store, user, str(r["network_id"])) is not None
+        net_ok = r["network_id"] is None or counts.get(str(r["network_id"]), (0, 0))[0] > 0
         out.append({"rank": r["rank"], "entity_id": r["entity_id"], "label": names.get(r["entity_id"], r["entity_id"]),
                     "score": r["score"], "age": r["age"], "network_id": r["network_id"] if net_ok else None,
                     "indicators": [i for i in str(r["indicators"] or "").split(";") if i],
@@ -779,8 +779,22 @@ def alerts(store: Store, user: User) -> list[Row]:
     if not table_ready(store, "alerts"):
         return []
     out = []
-    for r in _rows(store, "SELECT alert_id, kind, score, summary, detail FROM alerts ORDER BY score DESC, alert_id"):
-        d = _json(r["detail"])
+    rows = _rows(store, "SELECT alert_id, kind, score, summary, detail FROM alerts ORDER BY score DESC, alert_id")
+    for r in rows:
+        r["detail"] = _json(r["detail"])
+    wanted: set[str] = set()
+    pairs: list[tuple[str, str]] = []
+    for r in rows:
+        d = r["detail"] if isinstance(r["detail"], dict) else {}
+        wanted.update(str(m) for m in d.get("members") or [])
+        if d.get("entity_id"):
+            wanted.add(str(d["entity_id"]))
+        pairs += _evidence_pairs(d.get("evidence"))
+    seen = visible_entities(store, user, wanted)
+    ok_refs = visible_refs(store, user, pairs)
+    all_counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
+    for r in rows:
+        d = r["detail"]
         detail: dict[str, Any] = d if isinstance(d, dict) else {}
         if r["kind"] == "emerging-trend":
             if not user.in_scope_force(detail.get("force")):
@@ -789,7 +803,7 @@ def alerts(store: Store, user: User) -> list[Row]:
             continue
         if r["kind"] == "travelling-group":
             members = [str(m) for m in detail.get("members") or []]
-            ok = visible_entities(store, user, members)
+            ok = {m for m in members if m in seen}
             if not ok:
                 continue
             full = len(ok) == len(members)
@@ -799,10 +813,10 @@ def alerts(store: Store, user: User) -> list[Row]:
                         "detail": detail})
             continue
         eid, nid = detail.get("entity_id"), detail.get("network_id")
-        if eid and not visible_entities(store, user, [str(eid)]):
+        if eid and str(eid) not in seen:
             continue
-        counts = network_visible(store, user, str(nid)) if nid else None
-        if nid and counts is None:
+        counts = all_counts.get(str(nid)) if nid else None
+        if nid and (counts is None or counts[0] == 0):
             continue
         if not eid and not nid and not user.national:
             continue
@@ -810,7 +824,7 @@ def alerts(store: Store, user: User) -> list[Row]:
         clean = {k: v for k, v in detail.items() if k not in ("evidence", "member_evidence")}
         if "force" in clean and not user.in_scope_force(clean.get("force")):
             clean.pop("force")
-        clean["evidence"] = filter_evidence(store, user, detail.get("evidence"))
+        clean["evidence"] = filter_evidence(store, user, detail.get("evidence"), ok_refs)
         out.append({**r, "summary": r["summary"] if full else "Change in a network partly outside your scope.",
                     "detail": clean})
     return out
@@ -870,18 +884,23 @@ def tasks(store: Store, user: User, *, status: str | None = None, owner_unit: st
         ORDER BY network_id, strand, task_id""",
                  [status, status, owner_unit, owner_unit, network_id, network_id, task_id, task_id])
     netvis: dict[str, bool] = {}
+    nets = sorted({str(r["network_id"]) for r in rows})
+    all_counts = _member_visibility(store, user, nets) if nets and not user.national and \
+        table_ready(store, "network_members") else {}
     out = []
     for r in rows:
         nid = str(r["network_id"])
         if nid not in netvis:
-            counts = network_visible(store, user, nid)
+            counts = all_counts.get(nid)
             netvis[nid] = counts is not None and counts[0] == counts[1]
         # a task's text may name anyone in its network: owner unit in scope, or the whole network visible
         if not (user.national or user.in_scope_unit(r["owner_unit"]) or netvis[nid]):
             continue
-        if r["subject"] and not visible_entities(store, user, [str(r["subject"])]):
-            r["subject"] = None
         out.append({k: _plain(v) for k, v in r.items()})
+    subjects = visible_entities(store, user, [str(t["subject"]) for t in out if t.get("subject")])
+    for t in out:
+        if t.get("subject") and str(t["subject"]) not in subjects:
+            t["subject"] = None
     if out:
         hist = _rows(store, """SELECT task_id, seq, changed_at AS "at", actor, from_status, to_status, note FROM task_history
             WHERE task_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY task_id, seq""", [[t["task_id"] for t in out]])

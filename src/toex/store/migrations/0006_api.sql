@@ -51,7 +51,8 @@ CREATE TABLE api_record_access (
     entity_id  VARCHAR,
     forces     VARCHAR[],
     handling_c BOOLEAN NOT NULL,
-    class_rank INTEGER NOT NULL
+    class_rank INTEGER NOT NULL,
+    label      VARCHAR              -- what the record says the entity is called (name, address, value)
 );
 
 -- Derived: person records for search, with folded name keys and date of birth parts.
