@@ -170,6 +170,9 @@ def create_app(settings: ApiSettings | None = None, db: Database | None = None) 
     )
     app.state.db = database
     app.state.settings = cfg
+    from toex.api.queries import name_variants
+
+    name_variants()  # warm: the first search should not pay for reading the variant table
 
     api = APIRouter(prefix=API_PREFIX, responses={
         int(s): {"model": _error_model(), "description": CODES[s]} for s in (400, 401, 403, 404, 422, 428, 429)})

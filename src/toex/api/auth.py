@@ -111,6 +111,16 @@ def list_users(store: Store) -> list[dict[str, Any]]:
     return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
+_FORCES: list[list[tuple[Any, ...]]] = []
+
+
+def _force_rows(store: Store) -> list[tuple[Any, ...]]:
+    """(force_id, region_id) of every force: packaged reference data, read once."""
+    if not _FORCES:
+        _FORCES.append(store.fetchall("SELECT force_id, region_id FROM ref_forces"))
+    return _FORCES[0]
+
+
 def load_user(store: Store, username: str) -> User | None:
     """An enabled user with the forces of their scope, or None."""
     row = store.execute(
@@ -120,7 +130,7 @@ def load_user(store: Store, username: str) -> User | None:
     ).fetchone()
     if row is None:
         return None
-    forces = store.fetchall("SELECT force_id, region_id FROM ref_forces")
+    forces = _force_rows(store)
     kind, sid = str(row[3]), row[4]
     scoped = scope_forces(forces, kind, sid)
     regions = tuple(sorted({str(r[1]) for r in forces if r[0] in scoped})) if kind != "national" else ()

@@ -40,9 +40,13 @@ class Database:
 
     def refresh_index(self, *, force: bool = False) -> bool:
         """Rebuild the access/search index when the stages' tables changed."""
+        from toex.api.queries import refresh_tables
+
         with self.write_lock:
             self._checked = time.monotonic()
-            return ensure_index(self.store, force=force)
+            built = ensure_index(self.store, force=force)
+            refresh_tables(self.store)
+            return built
 
     def maybe_refresh(self) -> None:
         """Check staleness at most every ``index_check_seconds``."""

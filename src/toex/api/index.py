@@ -73,9 +73,6 @@ def ensure_index(store: Store, *, force: bool = False) -> bool:
 def _build(store: Store) -> None:
     districts = str(table_paths()["postcode_districts"])
     rank = class_rank_sql("s.classification")
-    store.execute("DELETE FROM api_record_access")
-    store.execute("DELETE FROM api_person_search")
-    store.execute("DELETE FROM api_name_keys")
     store.execute("DROP TABLE IF EXISTS __api_src")
     store.execute(
         f"""CREATE TEMP TABLE __api_src AS
@@ -146,7 +143,7 @@ def _build(store: Store) -> None:
         WHERE NOT r.force_owned AND r.source_id = x.source_id AND r.ref = x.ref"""
     )
     store.execute(
-        """INSERT INTO api_record_access
+        """CREATE OR REPLACE TABLE api_record_access AS
         SELECT source_id, ref, kind, entity_id, forces, handling_c, class_rank, label FROM (
             SELECT r.source_id, r.ref, r.kind, r.entity_id, r.forces, r.handling_c, r.class_rank,
                    coalesce(NULLIF(trim(concat_ws(' ', p.forenames, p.surname)), ''),
@@ -167,15 +164,15 @@ def _build(store: Store) -> None:
     fn = n.name_key("split_part(trim(coalesce(p.forenames, '')), ' ', 1)")
     sn = n.name_key("p.surname")
     store.execute(
-        f"""INSERT INTO api_person_search
-        SELECT p.source_id, p.ref, r.entity_id, p.forenames, p.surname, {fn}, {sn},
+        f"""CREATE OR REPLACE TABLE api_person_search AS
+        SELECT p.source_id, p.ref, r.entity_id, p.forenames, p.surname, {fn} AS fn_key, {sn} AS sn_key,
                p.dob, p.dob_year, p.dob_month, r.forces, r.handling_c, r.class_rank
         FROM persons p JOIN __api_rec r ON r.kind = 'person' AND r.source_id = p.source_id AND r.ref = p.ref
         ORDER BY 7"""
     )
     store.execute(
-        """INSERT INTO api_name_keys
-        SELECT DISTINCT fn_key, 'fn' FROM api_person_search WHERE fn_key IS NOT NULL
+        """CREATE OR REPLACE TABLE api_name_keys AS
+        SELECT DISTINCT fn_key AS name_key, 'fn' AS part FROM api_person_search WHERE fn_key IS NOT NULL
         UNION SELECT DISTINCT sn_key, 'sn' FROM api_person_search WHERE sn_key IS NOT NULL"""
     )
     for table in ("__api_src", "__api_ev", "__api_rec"):

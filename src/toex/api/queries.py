@@ -68,8 +68,20 @@ def fold(text: str) -> str:
     return " ".join("".join(c if "a" <= c <= "z" else " " for c in stripped).split())
 
 
+_TABLES: dict[str, frozenset[str]] = {}
+
+
+def refresh_tables(store: Store) -> None:
+    """Remember which tables exist (the stages' tables may land after the API starts)."""
+    _TABLES["main"] = frozenset(str(r[0]) for r in store.fetchall(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"))
+
+
 def table_ready(store: Store, name: str) -> bool:
-    return store.table_exists(name)
+    """Whether a stage's table exists (cached; refreshed with the index)."""
+    if "main" not in _TABLES:
+        refresh_tables(store)
+    return name in _TABLES["main"]
 
 
 def split_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
@@ -849,7 +861,7 @@ def districts(store: Store) -> list[Row]:
 
 
 def picture(store: Store, user: User) -> Row:
-    nets = networks(store, user)
+    nets = networks(store, user)[:10]
     safe = safeguarding(store, user)
     alts = alerts(store, user)
     per_force: dict[str, Counter[str]] = {}
