@@ -13,6 +13,7 @@ from toex.api import queries
 from toex.api.audit_log import log
 from toex.api.deps import Db, PageNo, PageSize, Purpose, StoreDep, Supervisor
 from toex.api.schemas import AuditEntry, AuditVerification, Page
+from toex.share.export import safe_cell
 from toex.store import audit
 
 router = APIRouter(tags=["audit"])
@@ -36,8 +37,8 @@ def export(user: Supervisor, store: StoreDep, db: Db, purpose: Purpose, action: 
     writer = csv.writer(out)
     writer.writerow(["seq", "logged_at", "actor", "action", "target", "purpose", "detail", "hash"])
     for i in items:
-        writer.writerow([i["seq"], i["logged_at"], i["actor"], i["action"], i["target"] or "", i["purpose"] or "",
-                         json.dumps(i["detail"], sort_keys=True), i["hash"]])
+        writer.writerow([safe_cell(v) for v in (i["seq"], i["logged_at"], i["actor"], i["action"], i["target"] or "",
+                                                 i["purpose"] or "", json.dumps(i["detail"], sort_keys=True), i["hash"])])
     log(db, user, "disclosure", "audit-export", (purpose or "").strip() or None, [], kind="audit_export",
         entries=len(items), recipients=[user.username])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
