@@ -20,7 +20,7 @@ from toex.store import open_store
 TABLES = ("persons", "locations", "events", "links", "quarantine", "sources")
 
 
-def make_dataset(root: Path, sources: int = 24, rows: int = 1500) -> Path:
+def make_dataset(root: Path, sources: int = 16, rows: int = 1200) -> Path:
     dataset = root / "dataset"
     for s in range(sources):
         persons = [{"ref": f"P{i}", "forenames": f"Name{i % 97}", "surname": f"Family{i % 89}",
@@ -50,12 +50,12 @@ def ingest(dataset: Path, store: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_sigkill_during_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path: Path, seed: int) -> None:
     dataset = make_dataset(tmp_path)
     reference = tmp_path / "reference.duckdb"
     started = time.perf_counter()
-    assert ingest(dataset, reference).wait(timeout=300) == 0
+    assert ingest(dataset, reference).wait(timeout=600) == 0
     full_run = time.perf_counter() - started
     expected = content(reference)
 
@@ -67,5 +67,5 @@ def test_sigkill_during_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path: 
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
-    assert ingest(dataset, victim).wait(timeout=300) == 0
+    assert ingest(dataset, victim).wait(timeout=600) == 0
     assert content(victim) == expected
