@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 #: Where the store lives when neither ``--store`` nor ``TOEX_STORE`` says otherwise:
 #: a visible file in the working directory, so a newcomer can see what was made.
 DEFAULT_STORE = Path("toex.duckdb")
+#: Where the Spark engine keeps its tables: a visible folder beside the DuckDB store.
+DEFAULT_SPARK_WAREHOUSE = Path("toex-warehouse")
 
 
 class Settings(BaseSettings):
@@ -24,6 +26,9 @@ class Settings(BaseSettings):
     store: Path = Field(default=DEFAULT_STORE, description="Path of the DuckDB store file.")
     engine: Literal["duckdb", "spark"] = Field(default="duckdb", description="Execution engine.")
     spark_master: str = Field(default="local[*]", description="Spark master URL for --engine spark.")
+    spark_warehouse: Path = Field(
+        default=DEFAULT_SPARK_WAREHOUSE,
+        description="Folder of the Spark store (Parquet tables and their manifest), created on first use.")
     threads: int | None = Field(default=None, description="DuckDB threads (default: all cores).")
     memory_limit: str | None = Field(default=None, description="DuckDB memory limit, e.g. '8GB'.")
     actor: str = Field(default="cli", description="Who is acting, recorded in the audit trail.")

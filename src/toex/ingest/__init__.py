@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from toex.engine import Engine, as_engine
 from toex.errors import IngestError
 from toex.ingest.load import LoadResult
 from toex.ingest.mapped import load_mapped_export
@@ -56,22 +57,23 @@ def plan(paths: list[Path], mapping: Path | None = None) -> list[IngestItem]:
 
 
 def ingest(
-    store: Store,
+    store: Store | Engine,
     items: list[IngestItem],
     actor: str = "cli",
     on_done: Callable[[IngestItem, LoadResult | None, IngestError | None], None] | None = None,
 ) -> list[LoadResult]:
-    """Load each item in turn; a failed source is reported and the others still load."""
+    """Load each item in turn, on the store's engine; a failed source is reported and the others still load."""
+    engine = as_engine(store)
     results = []
     for item in items:
         try:
             if item.kind == "pole":
-                result = load_pole_source(store, item.path, actor)
+                result = load_pole_source(engine, item.path, actor)
             elif item.kind == "police-uk":
-                result = load_policeuk_file(store, item.path, actor)
+                result = load_policeuk_file(engine, item.path, actor)
             else:
                 assert item.mapping is not None
-                result = load_mapped_export(store, item.path, item.mapping, actor)
+                result = load_mapped_export(engine, item.path, item.mapping, actor)
         except IngestError as exc:
             if on_done:
                 on_done(item, None, exc)

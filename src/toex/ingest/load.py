@@ -13,12 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import duckdb
-
+from toex.engine import Engine, EngineError, record_audit
 from toex.errors import IngestError
 from toex.ingest.canonical import delete_source
 from toex.ingest.source import SourceSpec
-from toex.store import Store, audit
 
 
 @dataclass
@@ -42,7 +40,7 @@ class LoadResult:
 
 
 #: The body of a load: writes rows for (source, load id); returns rows per table and rows quarantined.
-LoadBody = Callable[[Store, str], tuple[dict[str, int], int]]
+LoadBody = Callable[[Engine, str], tuple[dict[str, int], int]]
 
 
 def _now() -> datetime:
@@ -54,7 +52,7 @@ def new_load_id(source_id: str) -> str:
     return f"{_now():%Y%m%dT%H%M%S}-{source_id}-{uuid.uuid4().hex[:6]}"
 
 
-def run_load(store: Store, spec: SourceSpec, fmt: str, location: str, actor: str, body: LoadBody) -> LoadResult:
+def run_load(store: Engine, spec: SourceSpec, fmt: str, location: str, actor: str, body: LoadBody) -> LoadResult:
     """Run ``body`` in a transaction that first removes the source's previous rows."""
     load_id = new_load_id(spec.id)
     result = LoadResult(spec.id, load_id, fmt, location)
@@ -72,12 +70,12 @@ def run_load(store: Store, spec: SourceSpec, fmt: str, location: str, actor: str
             )
             result.seconds = time.perf_counter() - clock
             _record_load(store, result, actor, started)
-            audit.record(
+            record_audit(
                 store, actor, "collection", f"source:{spec.id}",
                 {"load_id": load_id, "rows": result.rows_loaded, "quarantined": result.quarantined,
                  "format": fmt, "location": location},
             )
-    except (IngestError, duckdb.Error) as exc:
+    except (IngestError, EngineError) as exc:
         error = exc if isinstance(exc, IngestError) else IngestError(f"{location}: load failed: {str(exc).splitlines()[0]}")
         result.status, result.message = "failed", str(error)
         result.seconds = time.perf_counter() - clock
@@ -88,7 +86,7 @@ def run_load(store: Store, spec: SourceSpec, fmt: str, location: str, actor: str
     return result
 
 
-def _record_load(store: Store, result: LoadResult, actor: str, started: datetime) -> None:
+def _record_load(store: Engine, result: LoadResult, actor: str, started: datetime) -> None:
     store.execute(
         "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [result.load_id, result.source_id, result.format, result.location, actor, started, _now(),
@@ -96,12 +94,13 @@ def _record_load(store: Store, result: LoadResult, actor: str, started: datetime
     )
 
 
-def _reason_summary(store: Store, load_id: str) -> list[tuple[str, int]]:
+def _reason_summary(store: Engine, load_id: str) -> list[tuple[str, int]]:
     """Quarantine reasons grouped by their kind (the text before any quoted value)."""
+    d = store.dialect
+    kind = d.regexp_replace_all(d.regexp_replace_all("reason", "'[^']*'", "…"), r" \(first at [^)]*\)", "")
     rows = store.fetchall(
-        """SELECT regexp_replace(regexp_replace(reason, '''[^'']*''', '…', 'g'), ' \\(first at [^)]*\\)', '')
-                  AS kind, count(*) FROM quarantine
-        WHERE load_id = ? GROUP BY kind ORDER BY count(*) DESC, kind""",
+        f"""SELECT kind, count(*) FROM (SELECT {kind} AS kind FROM quarantine WHERE load_id = ?) __reasons
+        GROUP BY kind ORDER BY count(*) DESC, kind""",
         [load_id],
     )
     return [(str(kind), int(count)) for kind, count in rows]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from toex.engine import Dialect, Engine, as_engine
 from toex.errors import MappingError
 from toex.ingest import pole_format as fmt
 from toex.ingest.canonical import insert_canonical, insert_quarantine, insert_rejects
@@ -38,8 +39,10 @@ def strptime_format(pattern: str) -> str:
 class _Builder:
     """Builds SQL expressions for fields over one staged file."""
 
-    def __init__(self, mapping: Mapping, staged: StagedFile, mapping_path: Path, n_value: str | None) -> None:
+    def __init__(self, mapping: Mapping, staged: StagedFile, mapping_path: Path, n_value: str | None,
+                 dialect: Dialect) -> None:
         self.mapping, self.staged, self.path, self.n = mapping, staged, mapping_path, n_value
+        self.d = dialect
 
     def col(self, name: str) -> str:
         actual = name.replace("{n}", self.n) if self.n is not None else name
@@ -65,9 +68,8 @@ class _Builder:
             whens = " ".join(f"WHEN {quote_literal(k)} THEN {quote_literal(v)}" for k, v in table.items())
             expr = f"NULLIF(CASE {expr} {whens} ELSE {expr} END, '')" if whens else expr
         if spec.date is not None:
-            fmt_sql = quote_literal(strptime_format(spec.date))
             iso = "%Y-%m-%dT%H:%M:%S" if any(t in spec.date for t in ("HH", "%H")) else "%Y-%m-%d"
-            expr = f"COALESCE(strftime(try_strptime({expr}, {fmt_sql}), '{iso}'), {expr})"
+            expr = f"COALESCE({self.d.reformat_datetime(expr, strptime_format(spec.date), iso)}, {expr})"
         if spec.upper:
             expr = f"upper({expr})"
         return expr
@@ -97,20 +99,22 @@ class _Builder:
                 f"regexp_extract({whole}, '(\\S+)$', 1)")
 
 
-def _block_selects(mapping: Mapping, path: Path, staged: StagedFile, file: str, block: RecordSpec) -> list[str]:
+def _block_selects(mapping: Mapping, path: Path, staged: StagedFile, file: str, block: RecordSpec,
+                   d: Dialect) -> list[str]:
     selects = []
     for n_value in [str(v) for v in block.for_each] if block.for_each else [None]:
-        b = _Builder(mapping, staged, path, n_value)
+        b = _Builder(mapping, staged, path, n_value, d)
         exprs = {c: b.field(spec) for c, spec in block.fields.items()}
         if block.name is not None:
             exprs.setdefault("forenames", b.name_parts(block.name)[0])
             exprs.setdefault("surname", b.name_parts(block.name)[1])
         cols = ", ".join(f"{exprs.get(c, 'CAST(NULL AS VARCHAR)')} AS {c}" for c in fmt.COLUMNS[file])
         where = f" WHERE {b.field(block.when)} IS NOT NULL" if block.when is not None else ""
-        select = f"SELECT {cols}, CAST(NULL AS JSON) AS __attributes, __file, __line FROM {quote_ident(staged.table)}{where}"
+        select = (f"SELECT {cols}, CAST(NULL AS {d.json_type}) AS __attributes, __file, __line "
+                  f"FROM {quote_ident(staged.table)}{where}")
         if block.distinct:
             key = fmt.REQUIRED[file][0] if file != "links" else "from_ref || '>' || to_ref || '>' || role"
-            select = f"SELECT * FROM ({select}) QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY __line) = 1"
+            select = d.qualify_first(select, key, "__line", (*fmt.COLUMNS[file], "__attributes", "__file", "__line"))
         selects.append(select)
     return selects
 
@@ -124,13 +128,13 @@ def _input_files(mapping: Mapping, export: Path, mapping_path: Path) -> list[Pat
     return found
 
 
-def load_mapped_export(store: Store, export: Path, mapping_path: Path, actor: str = "cli") -> LoadResult:
+def load_mapped_export(store: Store | Engine, export: Path, mapping_path: Path, actor: str = "cli") -> LoadResult:
     """Load a force export (a file, or a folder of files) through its mapping."""
     mapping = read_mapping(mapping_path)
     spec = spec_from_mapping(mapping.source, mapping_path)
     files = _input_files(mapping, export, mapping_path)
 
-    def body(store: Store, load_id: str) -> tuple[dict[str, int], int]:
+    def body(store: Engine, load_id: str) -> tuple[dict[str, int], int]:
         selects: dict[str, list[str]] = {f: [] for f in fmt.FILES}
         rejected = 0
         for i, path in enumerate(files):
@@ -143,7 +147,7 @@ def load_mapped_export(store: Store, export: Path, mapping_path: Path, actor: st
             rejected += len(staged.rejects)
             for file, blocks in mapping.records.items():
                 for block in blocks:
-                    selects[file].extend(_block_selects(mapping, mapping_path, staged, file, block))
+                    selects[file].extend(_block_selects(mapping, mapping_path, staged, file, block, store.dialect))
         for file in fmt.FILES:
             if selects[file]:
                 store.execute(f"CREATE OR REPLACE TEMP TABLE __stg_{file} AS " + " UNION ALL ".join(selects[file]))
@@ -160,4 +164,4 @@ def load_mapped_export(store: Store, export: Path, mapping_path: Path, actor: st
         normalise_remaining_phones(store, load_id)
         return counts, quarantined
 
-    return run_load(store, spec, "mapped", f"{export} (mapping {mapping_path.name})", actor, body)
+    return run_load(as_engine(store), spec, "mapped", f"{export} (mapping {mapping_path.name})", actor, body)

@@ -5,9 +5,17 @@ work runs inside the engine in bulk; the raw value is always kept beside the
 normalised one. Phone numbers that the SQL fast path cannot place are
 normalised afterwards with the ``phonenumbers`` library over their distinct
 values (see :func:`toex.ingest.phones.normalise_remaining_phones`).
+
+Functions whose SQL differs between engines take the engine's dialect
+(``d=engine.dialect``); the default is DuckDB's.
 """
 
 from __future__ import annotations
+
+from toex.engine.base import Dialect, DuckDBDialect
+
+#: The dialect used when a caller gives none (the default engine's).
+DUCKDB: Dialect = DuckDBDialect()
 
 #: UK postcode shape once spaces are removed: outward code (2-4) + inward code (3).
 POSTCODE_COMPACT = "[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}"
@@ -21,58 +29,69 @@ def blank(expr: str) -> str:
     return f"NULLIF(trim({expr}), '')"
 
 
-def postcode(expr: str) -> str:
+def postcode(expr: str, d: Dialect = DUCKDB) -> str:
     """'ip11aa', 'IP1  1AA' -> 'IP1 1AA'; NULL when the value is not a UK postcode."""
-    compact = f"regexp_replace(upper({expr}), '[^A-Z0-9]', '', 'g')"
+    compact = d.regexp_replace_all(f"upper({expr})", "[^A-Z0-9]", "")
     return (
-        f"CASE WHEN regexp_full_match({compact}, '{POSTCODE_COMPACT}') "
+        f"CASE WHEN {d.regexp_full_match(compact, POSTCODE_COMPACT)} "
         f"THEN left({compact}, length({compact}) - 3) || ' ' || right({compact}, 3) END"
     )
 
 
-def name_key(expr: str) -> str:
+def name_key(expr: str, d: Dialect = DUCKDB) -> str:
     """Case and accents folded, apostrophes dropped, other punctuation to single spaces."""
-    folded = f"lower(strip_accents({expr}))"
-    return (
-        f"NULLIF(trim(regexp_replace(regexp_replace({folded}, '[''’`]', '', 'g'), "
-        f"'[^a-z]+', ' ', 'g')), '')"
-    )
+    folded = f"lower({d.strip_accents(expr)})"
+    no_apostrophes = d.regexp_replace_all(folded, "['’`]", "")
+    return f"NULLIF(trim({d.regexp_replace_all(no_apostrophes, '[^a-z]+', ' ')}), '')"
 
 
-def phone_uk(expr: str) -> str:
+#: UK phone number shapes (digits and '+' only) and how each becomes E.164.
+_PHONE_FORMS: tuple[tuple[str, str], ...] = (
+    (r"\+44[1-9][0-9]{8,9}", "{d}"),
+    (r"0044[1-9][0-9]{8,9}", "'+' || substr({d}, 3)"),
+    (r"44[1-9][0-9]{8,9}", "'+' || {d}"),
+    (r"\+440[1-9][0-9]{8,9}", "'+44' || substr({d}, 5)"),
+    (r"0[1-9][0-9]{8,9}", "'+44' || substr({d}, 2)"),
+)
+
+
+def phone_uk(expr: str, d: Dialect = DUCKDB) -> str:
     """UK numbers in 07.., +44.., 0044.. or 44.. forms -> E.164; NULL when not one of them."""
-    digits = f"regexp_replace({expr}, '[^0-9+]', '', 'g')"
-    return (
-        f"CASE WHEN regexp_full_match({digits}, '\\+44[1-9][0-9]{{8,9}}') THEN {digits} "
-        f"WHEN regexp_full_match({digits}, '0044[1-9][0-9]{{8,9}}') THEN '+' || substr({digits}, 3) "
-        f"WHEN regexp_full_match({digits}, '44[1-9][0-9]{{8,9}}') THEN '+' || {digits} "
-        f"WHEN regexp_full_match({digits}, '\\+440[1-9][0-9]{{8,9}}') THEN '+44' || substr({digits}, 5) "
-        f"WHEN regexp_full_match({digits}, '0[1-9][0-9]{{8,9}}') THEN '+44' || substr({digits}, 2) END"
-    )
+    digits = d.regexp_replace_all(expr, "[^0-9+]", "")
+    whens = " ".join(f"WHEN {d.regexp_full_match(digits, pattern)} THEN {result.format(d=digits)}"
+                     for pattern, result in _PHONE_FORMS)
+    return f"CASE {whens} END"
 
 
-def vrm(expr: str) -> str:
+def vrm(expr: str, d: Dialect = DUCKDB) -> str:
     """Vehicle registration mark: upper case, no spaces or punctuation."""
-    return f"NULLIF(regexp_replace(upper({expr}), '[^A-Z0-9]', '', 'g'), '')"
+    return f"NULLIF({d.regexp_replace_all(f'upper({expr})', '[^A-Z0-9]', '')}, '')"
 
 
-def bank_account(expr: str) -> str:
+def bank_account(expr: str, d: Dialect = DUCKDB) -> str:
     """Sort code + account number as 'SSSSSS-AAAAAAAA' when 14 digits, else the digits."""
-    digits = f"regexp_replace({expr}, '[^0-9]', '', 'g')"
+    digits = d.regexp_replace_all(expr, "[^0-9]", "")
     return (
         f"CASE WHEN length({digits}) = 14 THEN left({digits}, 6) || '-' || right({digits}, 8) "
         f"ELSE NULLIF({digits}, '') END"
     )
 
 
-def object_value(kind: str, expr: str) -> str:
+_SPACES = r"\s+"
+#: ISO 8601 date (a date-time's date part is accepted), a UTC offset, a date or date-time.
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}([T ].*)?"
+_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
+_ISO_DATETIME = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
+
+
+def object_value(kind: str, expr: str, d: Dialect = DUCKDB) -> str:
     """The normalised value of an object by its kind (phones: UK fast path only)."""
     return (
-        f"CASE {kind} WHEN 'phone' THEN {phone_uk(expr)} "
-        f"WHEN 'vehicle' THEN {vrm(expr)} "
-        f"WHEN 'bank-account' THEN {bank_account(expr)} "
+        f"CASE {kind} WHEN 'phone' THEN {phone_uk(expr, d)} "
+        f"WHEN 'vehicle' THEN {vrm(expr, d)} "
+        f"WHEN 'bank-account' THEN {bank_account(expr, d)} "
         f"WHEN 'email' THEN lower(trim({expr})) "
-        f"ELSE NULLIF(upper(trim(regexp_replace({expr}, '\\s+', ' ', 'g'))), '') END"
+        f"ELSE NULLIF(upper(trim({d.regexp_replace_all(expr, _SPACES, ' ')})), '') END"
     )
 
 
@@ -81,37 +100,40 @@ def date_value(expr: str) -> str:
     return f"TRY_CAST(left({expr}, 10) AS DATE)"
 
 
-def date_ok(expr: str) -> str:
+def date_ok(expr: str, d: Dialect = DUCKDB) -> str:
     """Whether a non-empty value parses as a date within the accepted years."""
     return (
-        f"(regexp_full_match({expr}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([T ].*)?') AND {date_value(expr)} IS NOT NULL "
+        f"({d.regexp_full_match(expr, _ISO_DATE)} AND {date_value(expr)} IS NOT NULL "
         f"AND year({date_value(expr)}) BETWEEN {MIN_YEAR} AND {MAX_YEAR})"
     )
 
 
-def timestamp_value(expr: str) -> str:
+#: Where the wall-clock time of a date-time with a UTC offset is taken (toex stores UK local time).
+LOCAL_ZONE = "Europe/London"
+
+
+def timestamp_value(expr: str, d: Dialect = DUCKDB) -> str:
     """ISO 8601 date or date-time; with an offset it is converted to UK local time."""
     return (
-        f"CASE WHEN regexp_matches({expr}, '(Z|[+-]\\d{{2}}:?\\d{{2}})$') "
-        f"THEN timezone('Europe/London', TRY_CAST({expr} AS TIMESTAMPTZ)) "
+        f"CASE WHEN {d.regexp_matches(expr, _OFFSET)} "
+        f"THEN {d.local_timestamp(expr, LOCAL_ZONE)} "
         f"ELSE TRY_CAST(replace({expr}, 'T', ' ') AS TIMESTAMP) END"
     )
 
 
-def timestamp_ok(expr: str) -> str:
+def timestamp_ok(expr: str, d: Dialect = DUCKDB) -> str:
     """Whether a non-empty value parses as a date-time within the accepted years."""
     return (
-        f"(regexp_full_match({expr}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([T ]\\d{{2}}:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?"
-        f"(Z|[+-]\\d{{2}}:?\\d{{2}})?)?') AND {timestamp_value(expr)} IS NOT NULL "
-        f"AND year({timestamp_value(expr)}) BETWEEN {MIN_YEAR} AND {MAX_YEAR})"
+        f"({d.regexp_full_match(expr, _ISO_DATETIME)} AND {timestamp_value(expr, d)} IS NOT NULL "
+        f"AND year({timestamp_value(expr, d)}) BETWEEN {MIN_YEAR} AND {MAX_YEAR})"
     )
 
 
-def dob_parts(expr: str) -> dict[str, str]:
+def dob_parts(expr: str, d: Dialect = DUCKDB) -> dict[str, str]:
     """Full or partial date of birth ('1990', '1990-04', '1990-04-17') -> SQL for each part."""
-    full = f"regexp_full_match({expr}, '\\d{{4}}-\\d{{2}}-\\d{{2}}')"
-    month = f"regexp_full_match({expr}, '\\d{{4}}-\\d{{2}}')"
-    year_only = f"regexp_full_match({expr}, '\\d{{4}}')"
+    full = d.regexp_full_match(expr, r"\d{4}-\d{2}-\d{2}")
+    month = d.regexp_full_match(expr, r"\d{4}-\d{2}")
+    year_only = d.regexp_full_match(expr, r"\d{4}")
     return {
         "dob": f"CASE WHEN {full} THEN TRY_CAST({expr} AS DATE) END",
         "dob_year": f"CASE WHEN {full} OR {month} OR {year_only} THEN TRY_CAST(left({expr}, 4) AS SMALLINT) END",

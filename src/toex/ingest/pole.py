@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toex.engine import Engine, as_engine
 from toex.errors import UnreadableFileError
 from toex.ingest import pole_format as fmt
 from toex.ingest.canonical import insert_canonical, insert_quarantine, insert_rejects
@@ -16,7 +17,7 @@ from toex.ingest.reader import StagedFile, stage_csv, stage_parquet
 from toex.ingest.source import read_source_yaml
 from toex.ingest.validate import check_staged
 from toex.store import Store
-from toex.store.sql import quote_ident, quote_literal
+from toex.store.sql import quote_ident
 
 
 def is_source_folder(path: Path) -> bool:
@@ -40,13 +41,14 @@ def _file_for(folder: Path, name: str) -> Path | None:
     return parquet_file if parquet_file.is_file() else None
 
 
-def shape_staged(store: Store, file: str, staged: StagedFile | None) -> None:
+def shape_staged(engine: Engine, file: str, staged: StagedFile | None) -> None:
     """Make ``__stg_<file>``: every format column (absent -> NULL), extra columns as JSON attributes."""
     known = fmt.COLUMNS[file]
+    json_null = f"CAST(NULL AS {engine.dialect.json_type})"
     if staged is None:
         cols = ", ".join(f"CAST(NULL AS VARCHAR) AS {c}" for c in known)
-        store.execute(
-            f"CREATE OR REPLACE TEMP TABLE __stg_{file} AS SELECT {cols}, CAST(NULL AS JSON) AS __attributes, "
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE __stg_{file} AS SELECT {cols}, {json_null} AS __attributes, "
             "CAST(NULL AS VARCHAR) AS __file, CAST(NULL AS BIGINT) AS __line LIMIT 0"
         )
         return
@@ -58,23 +60,21 @@ def shape_staged(store: Store, file: str, staged: StagedFile | None) -> None:
     )
     extras = [c for c in staged.columns if c not in known]
     attributes = (
-        "json_object(" + ", ".join(f"{quote_literal(c)}, {quote_ident(c)}" for c in extras) + ")"
-        if extras
-        else "CAST(NULL AS JSON)"
+        engine.dialect.json_object([(c, quote_ident(c)) for c in extras]) if extras else json_null
     )
-    store.execute(
+    engine.execute(
         f"CREATE OR REPLACE TEMP TABLE __stg_{file} AS SELECT {picks}, {attributes} AS __attributes, "
         f"__file, __line FROM {quote_ident(staged.table)}"
     )
-    store.execute(f"DROP TABLE {quote_ident(staged.table)}")
+    engine.execute(f"DROP TABLE {quote_ident(staged.table)}")
 
 
-def load_pole_source(store: Store, folder: Path, actor: str = "cli") -> LoadResult:
+def load_pole_source(store: Store | Engine, folder: Path, actor: str = "cli") -> LoadResult:
     """Load one POLE source folder; replaces the source's previous rows."""
     spec = read_source_yaml(folder)
     files = {name: _file_for(folder, name) for name in fmt.FILES}
 
-    def body(store: Store, load_id: str) -> tuple[dict[str, int], int]:
+    def body(store: Engine, load_id: str) -> tuple[dict[str, int], int]:
         rejected = 0
         for name, path in files.items():
             staged = None
@@ -92,4 +92,4 @@ def load_pole_source(store: Store, folder: Path, actor: str = "cli") -> LoadResu
         normalise_remaining_phones(store, load_id)
         return counts, quarantined
 
-    return run_load(store, spec, "pole", str(folder), actor, body)
+    return run_load(as_engine(store), spec, "pole", str(folder), actor, body)

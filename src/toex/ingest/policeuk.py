@@ -10,9 +10,11 @@ have no Crime ID; they get a ref from their month and line.
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
+from toex.engine import Dialect, Engine, as_engine
 from toex.errors import UnreadableFileError
 from toex.ingest import normalise as n
 from toex.ingest.canonical import insert_rejects
@@ -48,21 +50,26 @@ def source_id_for(path: Path) -> str:
     return f"policeuk-{slug}"
 
 
-def _owner(store: Store, path: Path) -> str:
-    """The reporting force of the file's first row, or home-office when it names none we know."""
-    row = store.scalar(
-        """SELECT f.force_id FROM read_csv(?, header=true, all_varchar=true, auto_detect=false,
-               columns={'a':'VARCHAR','b':'VARCHAR','c':'VARCHAR'}, skip=1, null_padding=true,
-               strict_mode=false, ignore_errors=true) r
-           JOIN ref_forces f ON lower(f.policeuk_name) = lower(trim(r.c)) LIMIT 1""",
-        [str(path)],
-    )
-    return str(row) if row else "home-office"
+def _owner(store: Engine, path: Path) -> str:
+    """The reporting force of the first row that names one we know, or home-office when none does."""
+    forces = {str(name).lower(): str(force) for force, name in store.fetchall(
+        "SELECT force_id, policeuk_name FROM ref_forces WHERE policeuk_name IS NOT NULL")}
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        for row in rows:
+            if len(row) > 2 and (force := forces.get(row[2].strip().lower())):
+                return force
+    return "home-office"
 
 
-def _checked_sql() -> str:
+#: A data.police.uk month: YYYY-MM.
+_MONTH = r"\d{4}-(0[1-9]|1[0-2])"
+
+
+def _checked_sql(d: Dialect) -> str:
     c = {k: f's."{v}"' for k, v in _COLUMNS.items()}
-    month_ok = f"regexp_full_match(trim({c['month']}), '\\d{{4}}-(0[1-9]|1[0-2])')"
+    month_ok = d.regexp_full_match(f"trim({c['month']})", _MONTH)
     rules = [
         (f"{n.blank(c['month'])} IS NULL", "'missing Month'"),
         (f"NOT {month_ok}", f"'unparseable Month ''' || {c['month']} || ''' (expected YYYY-MM)'"),
@@ -88,7 +95,7 @@ def _checked_sql() -> str:
                    FROM __raw_policeuk WHERE NULLIF(trim("Crime ID"), '') IS NOT NULL) dup USING (__line)"""
 
 
-def _insert_sql() -> str:
+def _insert_sql(d: Dialect) -> str:
     c = {k: f'"{v}"' for k, v in _COLUMNS.items()}
     return f"""INSERT INTO events
         SELECT $source,
@@ -99,12 +106,13 @@ def _insert_sql() -> str:
                __falls_within, __reported_by, NULL, NULL, __category, NULL, NULL, NULL, NULL, NULL,
                {n.blank(c['outcome'])}, {n.blank(c['lsoa_code'])},
                TRY_CAST({c['latitude']} AS DOUBLE), TRY_CAST({c['longitude']} AS DOUBLE), {n.blank(c['location'])},
-               json_object('lsoa_name', {n.blank(c['lsoa_name'])}, 'context', {n.blank(c['context'])})
+               {d.json_object([('lsoa_name', n.blank(c['lsoa_name'])), ('context', n.blank(c['context']))])}
         FROM __chk_policeuk WHERE __reason IS NULL"""
 
 
-def load_policeuk_file(store: Store, path: Path, actor: str = "cli") -> LoadResult:
+def load_policeuk_file(target: Store | Engine, path: Path, actor: str = "cli") -> LoadResult:
     """Load one street-level CSV as its own source."""
+    store = as_engine(target)
     header = tuple(read_header(path))
     if header != HEADER:
         raise UnreadableFileError(
@@ -115,15 +123,14 @@ def load_policeuk_file(store: Store, path: Path, actor: str = "cli") -> LoadResu
         owner=_owner(store, path), kind="crime", classification="OFFICIAL",
     )
 
-    def body(store: Store, load_id: str) -> tuple[dict[str, int], int]:
+    def body(store: Engine, load_id: str) -> tuple[dict[str, int], int]:
         staged = stage_csv(store, path, "__raw_policeuk")
         insert_rejects(store, spec.id, load_id, path.name, [(r.line, r.reason, r.raw) for r in staged.rejects])
-        store.execute(_checked_sql())
-        store.execute(_insert_sql(), {"source": spec.id, "load": load_id})
-        fields = ", ".join(f"{k} := \"{v}\"" for k, v in _COLUMNS.items())
+        store.execute(_checked_sql(store.dialect))
+        store.execute(_insert_sql(store.dialect), {"source": spec.id, "load": load_id})
+        record = store.dialect.to_json([(k, f'"{v}"') for k, v in _COLUMNS.items()])
         store.execute(
-            f"""INSERT INTO quarantine SELECT $load, $source, __file, __line, __reason,
-                CAST(to_json(struct_pack({fields})) AS VARCHAR)
+            f"""INSERT INTO quarantine SELECT $load, $source, __file, __line, __reason, {record}
             FROM __chk_policeuk WHERE __reason IS NOT NULL ORDER BY __line""",
             {"source": spec.id, "load": load_id},
         )

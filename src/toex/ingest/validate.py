@@ -8,9 +8,9 @@ and ``__line``. Output: ``__chk_<file>`` = the same rows plus ``__reason``
 
 from __future__ import annotations
 
+from toex.engine import Dialect, Engine
 from toex.ingest import normalise as n
 from toex.ingest import pole_format as fmt
-from toex.store import Store
 from toex.store.sql import quote_literal
 
 
@@ -28,11 +28,11 @@ def _a(kind: str) -> str:
     return f"CASE WHEN {kind} IN ('event', 'object', 'organisation') THEN 'an ' ELSE 'a ' END || {kind}"
 
 
-def _entity_rules(file: str) -> list[tuple[str, str]]:
+def _entity_rules(file: str, d: Dialect) -> list[tuple[str, str]]:
     """(condition that breaks the rule, reason SQL) per file, in order."""
     b = n.blank
     if file == "persons":
-        dob = n.dob_parts(b("dob"))
+        dob = n.dob_parts(b("dob"), d)
         sex = "upper(trim(sex))"
         return [
             (f"{b('dob')} IS NOT NULL AND NOT ({dob['ok']})", f"'unparseable date of birth ' || {_q('dob')}"),
@@ -60,22 +60,22 @@ def _entity_rules(file: str) -> list[tuple[str, str]]:
         return [
             (f"{b('kind')} IS NOT NULL AND NOT {_in('lower(trim(kind))', fmt.ORGANISATION_KINDS)}",
              f"'unknown organisation kind ' || {_q('kind')}"),
-            (f"{b('incorporated')} IS NOT NULL AND NOT {n.date_ok(b('incorporated'))}",
+            (f"{b('incorporated')} IS NOT NULL AND NOT {n.date_ok(b('incorporated'), d)}",
              f"'unparseable date ' || {_q('incorporated')} || ' in incorporated'"),
-            (f"{b('dissolved')} IS NOT NULL AND NOT {n.date_ok(b('dissolved'))}",
+            (f"{b('dissolved')} IS NOT NULL AND NOT {n.date_ok(b('dissolved'), d)}",
              f"'unparseable date ' || {_q('dissolved')} || ' in dissolved'"),
         ]
     if file == "events":
         return [
             (f"{b('kind')} IS NULL", "'missing event kind'"),
             (f"NOT {_in('lower(trim(kind))', fmt.EVENT_KINDS)}", f"'unknown event kind ' || {_q('kind')}"),
-            (f"{b('occurred_from')} IS NOT NULL AND NOT {n.timestamp_ok(b('occurred_from'))}",
+            (f"{b('occurred_from')} IS NOT NULL AND NOT {n.timestamp_ok(b('occurred_from'), d)}",
              f"'unparseable date ' || {_q('occurred_from')} || ' in occurred_from'"),
-            (f"{b('occurred_to')} IS NOT NULL AND NOT {n.timestamp_ok(b('occurred_to'))}",
+            (f"{b('occurred_to')} IS NOT NULL AND NOT {n.timestamp_ok(b('occurred_to'), d)}",
              f"'unparseable date ' || {_q('occurred_to')} || ' in occurred_to'"),
             (f"{b('force')} IS NOT NULL AND lower(trim(force)) NOT IN (SELECT force_id FROM ref_forces)",
              f"'unknown force id ' || {_q('force')}"),
-            (f"{b('grading')} IS NOT NULL AND NOT regexp_full_match(upper(trim(grading)), '{fmt.GRADING_PATTERN}')",
+            (f"{b('grading')} IS NOT NULL AND NOT {d.regexp_full_match('upper(trim(grading))', fmt.GRADING_PATTERN)}",
              f"'invalid 3x5x2 grading ' || {_q('grading')} || ' (expected e.g. 1B P)'"),
             (f"{b('location_ref')} IS NOT NULL AND trim(location_ref) NOT IN (SELECT ref FROM __all_refs WHERE kind = 'location')",
              f"'location_ref ' || {_q('location_ref')} || ' is not a location in this source'"),
@@ -104,7 +104,7 @@ def _common_rules(file: str) -> list[tuple[str, str]]:
     ]
 
 
-def _create_all_refs(store: Store) -> None:
+def _create_all_refs(store: Engine) -> None:
     parts = [
         f"SELECT trim(ref) AS ref, '{fmt.KIND_OF_FILE[f]}' AS kind, __file AS file, __line AS line, {i} AS ord "
         f"FROM __stg_{f} WHERE {n.blank('ref')} IS NOT NULL"
@@ -123,8 +123,8 @@ def _create_all_refs(store: Store) -> None:
     store.execute("CREATE OR REPLACE TEMP TABLE __valid_refs (ref VARCHAR, kind VARCHAR)")
 
 
-def _check_entity(store: Store, file: str) -> None:
-    rules = _common_rules(file) + _entity_rules(file)
+def _check_entity(store: Engine, file: str) -> None:
+    rules = _common_rules(file) + _entity_rules(file, store.dialect)
     store.execute(
         f"""CREATE OR REPLACE TEMP TABLE __chk_{file} AS
         SELECT s.*, {_case(rules)} AS __reason
@@ -141,8 +141,8 @@ def _role_kinds_sql() -> str:
     return f"(VALUES {rows}) AS rk(role, from_kind, to_kind)"
 
 
-def _check_links(store: Store) -> None:
-    b = n.blank
+def _check_links(store: Engine) -> None:
+    b, d = n.blank, store.dialect
     rules = [
         _nul_rule("links", "s."),
         (f"{b('s.from_ref')} IS NULL", "'missing from_ref'"),
@@ -156,8 +156,8 @@ def _check_links(store: Store) -> None:
          f"', not ' || {_a('fa.kind')} || ' to ' || {_a('ta.kind')}"),
         ("NOT fa.valid", f"'from_ref ' || {_q('trim(s.from_ref)')} || ' refers to a quarantined row'"),
         ("NOT ta.valid", f"'to_ref ' || {_q('trim(s.to_ref)')} || ' refers to a quarantined row'"),
-        (f"{b('s.since')} IS NOT NULL AND NOT {n.date_ok(b('s.since'))}", f"'unparseable date ' || {_q('s.since')} || ' in since'"),
-        (f"{b('s.until')} IS NOT NULL AND NOT {n.date_ok(b('s.until'))}", f"'unparseable date ' || {_q('s.until')} || ' in until'"),
+        (f"{b('s.since')} IS NOT NULL AND NOT {n.date_ok(b('s.since'), d)}", f"'unparseable date ' || {_q('s.since')} || ' in since'"),
+        (f"{b('s.until')} IS NOT NULL AND NOT {n.date_ok(b('s.until'), d)}", f"'unparseable date ' || {_q('s.until')} || ' in until'"),
     ]
     store.execute(
         """CREATE OR REPLACE TEMP TABLE __ref_index AS
@@ -175,7 +175,7 @@ def _check_links(store: Store) -> None:
     )
 
 
-def check_staged(store: Store) -> None:
+def check_staged(store: Engine) -> None:
     """Create ``__chk_<file>`` for every POLE file from the ``__stg_<file>`` tables."""
     _create_all_refs(store)
     for file in ("persons", "locations", "objects", "organisations"):

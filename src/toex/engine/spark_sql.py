@@ -1,0 +1,212 @@
+"""toex SQL on Spark: the Spark dialect, parameter binding and transpilation with sqlglot.
+
+Needs no pyspark: what Spark will be sent can be checked without a JVM.
+
+Contract: stage SQL is DuckDB syntax; :class:`SparkDialect` methods return
+fragments that sqlglot's DuckDB reader leaves alone and its Spark writer emits
+as Spark SQL (``tests/engine/test_dialect.py`` checks each round trip).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
+
+from toex.engine.base import Dialect, EngineError, Params, accent_map
+from toex.store.sql import quote_literal
+
+#: strftime/strptime directives and the Java DateTimeFormatter letters Spark uses.
+_JAVA_FORMAT = {"%Y": "yyyy", "%y": "yy", "%m": "M", "%d": "d", "%H": "H", "%M": "m", "%S": "s",
+                "%b": "MMM", "%B": "MMMM", "%f": "SSSSSS", "%%": "%"}
+_JAVA_FORMAT_OUT = {**_JAVA_FORMAT, "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", "%S": "ss"}
+
+
+def java_format(fmt: str, *, parsing: bool) -> str:
+    """A strftime format as a Spark datetime pattern (one-letter fields parse one or two digits)."""
+    table = _JAVA_FORMAT if parsing else _JAVA_FORMAT_OUT
+    out, i = [], 0
+    while i < len(fmt):
+        token = fmt[i:i + 2]
+        if token in table:
+            out.append(table[token])
+            i += 2
+        elif fmt[i].isalpha():
+            out.append(f"'{fmt[i]}'")
+            i += 1
+        else:
+            out.append(fmt[i])
+            i += 1
+    return "".join(out)
+
+
+class SparkDialect(Dialect):
+    """Spark SQL's vocabulary for what DuckDB says its own way."""
+
+    name = "spark"
+    json_type = "STRING"
+
+    def regexp_full_match(self, expr: str, pattern: str) -> str:
+        return f"rlike({expr}, {quote_literal('^(?:' + pattern + ')$')})"
+
+    def regexp_matches(self, expr: str, pattern: str) -> str:
+        return f"rlike({expr}, {quote_literal(pattern)})"
+
+    def regexp_replace_all(self, expr: str, pattern: str, replacement: str) -> str:
+        return f"regexp_replace({expr}, {quote_literal(pattern)}, {quote_literal(replacement)})"
+
+    def strip_accents(self, expr: str) -> str:
+        accented, plain = accent_map()
+        return f"translate({expr}, {quote_literal(accented)}, {quote_literal(plain)})"
+
+    def json_object(self, pairs: Sequence[tuple[str, str]]) -> str:
+        return "to_json(named_struct(" + ", ".join(f"{quote_literal(k)}, {v}" for k, v in pairs) + "))"
+
+    def to_json(self, fields: Sequence[tuple[str, str]], json_fields: Sequence[tuple[str, str]] = ()) -> str:
+        parts = [f"{quote_literal(k)}, {v}" for k, v in fields]
+        parts += [f"{quote_literal(k)}, from_json({v}, 'map<string,string>')" for k, v in json_fields]
+        return f"to_json(named_struct({', '.join(parts)}))"
+
+    def local_timestamp(self, expr: str, zone: str) -> str:
+        return f"to_timestamp_ntz(from_utc_timestamp(try_to_timestamp({expr}), {quote_literal(zone)}))"
+
+    def reformat_datetime(self, expr: str, strptime_fmt: str, strftime_fmt: str) -> str:
+        parse = quote_literal(java_format(strptime_fmt, parsing=True))
+        write = quote_literal(java_format(strftime_fmt, parsing=False))
+        return f"date_format(try_to_timestamp({expr}, {parse}), {write})"
+
+    def list_agg(self, expr: str, order_by: str | None = None) -> str:
+        if order_by is None:
+            return f"collect_list({expr})"
+        return f"transform(array_sort(collect_list(struct({order_by}, {expr}))), x -> x.col2)"
+
+    def list_contains(self, list_expr: str, value: str) -> str:
+        return f"array_contains({list_expr}, {value})"
+
+    def list_length(self, list_expr: str) -> str:
+        return f"size({list_expr})"
+
+    def range_table(self, count: int, column: str = "range") -> str:
+        if int(count) <= 0:
+            return f"(SELECT CAST(NULL AS BIGINT) AS {column} WHERE FALSE)"
+        return f"(SELECT explode(sequence(CAST(0 AS BIGINT), CAST({int(count) - 1} AS BIGINT))) AS {column})"
+
+
+# -- parameters -------------------------------------------------------------
+def sql_literal(value: Any) -> str:
+    """A Python value as a toex SQL (DuckDB syntax) literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | decimal.Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"CAST('{value}' AS DOUBLE)"
+    if isinstance(value, dt.datetime):
+        return f"CAST({quote_literal(value.replace(tzinfo=None).isoformat(sep=' '))} AS TIMESTAMP)"
+    if isinstance(value, dt.date):
+        return f"CAST({quote_literal(value.isoformat())} AS DATE)"
+    if isinstance(value, str):
+        return quote_literal(value)
+    raise EngineError(f"cannot bind a parameter of type {type(value).__name__} ({value!r:.60}) on Spark")
+
+
+def bind(sql: str, params: Params) -> str:
+    """``sql`` with its ``?`` and ``$name`` placeholders replaced by literals (tokens, never text search)."""
+    if params is None:
+        return sql
+    tokens = DuckDB().tokenize(sql)
+    pieces: list[str] = []
+    last, position = 0, 0
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.token_type == TokenType.PLACEHOLDER and token.text == "?":
+            value, position = _positional(params, position, sql), position + 1
+            pieces += [sql[last:token.start], sql_literal(value)]
+            last = token.end + 1
+        elif token.token_type == TokenType.PARAMETER and i + 1 < len(tokens):
+            name = tokens[i + 1]
+            pieces += [sql[last:token.start], sql_literal(_named(params, name.text, sql))]
+            last, i = name.end + 1, i + 1
+        i += 1
+    return "".join(pieces) + sql[last:]
+
+
+def _positional(params: Params, index: int, sql: str) -> Any:
+    if isinstance(params, Mapping) or params is None or index >= len(params):
+        raise EngineError(f"statement has more '?' placeholders than parameters: {sql.strip()[:300]}")
+    return params[index]
+
+
+def _named(params: Params, name: str, sql: str) -> Any:
+    if isinstance(params, Mapping):
+        if name not in params:
+            raise EngineError(f"no value for parameter ${name} in: {sql.strip()[:300]}")
+        return params[name]
+    if name.isdigit() and params is not None:
+        return params[int(name) - 1]
+    raise EngineError(f"named parameter ${name} needs a mapping of parameters: {sql.strip()[:300]}")
+
+
+# -- transpilation ------------------------------------------------------------
+def parse(sql: str) -> exp.Expr:
+    """One statement of toex SQL as a sqlglot tree (DuckDB reader)."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except sqlglot.errors.ParseError as exc:
+        raise EngineError(f"spark: cannot read the statement ({str(exc).splitlines()[0]}): {sql.strip()[:500]}") from exc
+    if len(statements) != 1:
+        raise EngineError(f"spark: run one statement at a time ({len(statements)} given): {sql.strip()[:300]}")
+    return statements[0]
+
+
+def _fix_json_casts(node: exp.Expr) -> exp.Expr:
+    """``CAST(x AS JSON)``: Spark keeps JSON as text, so the cast is to STRING."""
+    if isinstance(node, exp.Cast | exp.TryCast) and node.to.is_type(exp.DataType.Type.JSON):
+        return exp.Cast(this=node.this, to=exp.DataType.build("STRING"))
+    if isinstance(node, exp.DataType) and node.is_type(exp.DataType.Type.JSON):
+        return exp.DataType.build("STRING")
+    return node
+
+
+def to_spark(tree: exp.Expr) -> str:
+    """Spark SQL for a parsed toex statement or query."""
+    fixed = tree.transform(_fix_json_casts)
+    return fixed.sql(dialect="spark")
+
+
+def values_as_select(values: exp.Values) -> exp.Expr:
+    """``VALUES (..), (..)`` as ``SELECT .. UNION ALL SELECT ..`` (Spark's inline tables want constants)."""
+    selects: list[exp.Query] = [exp.select(*row.expressions) for row in values.expressions]
+    query: exp.Query = selects[0]
+    for nxt in selects[1:]:
+        query = exp.union(query, nxt, distinct=False)
+    return query
+
+
+def table_name(node: exp.Expr) -> str:
+    """The bare name of a table target (``Schema`` wraps it when columns are listed)."""
+    target = node.this if isinstance(node, exp.Schema) else node
+    if not isinstance(target, exp.Table):
+        raise EngineError(f"spark: expected a table name, found {target.sql(dialect='duckdb')}")
+    return target.name
+
+
+def column_ddl(schema: exp.Schema) -> str:
+    """``a STRING, b TIMESTAMP_NTZ`` for a column list of a CREATE TABLE."""
+    parts = []
+    for column in schema.expressions:
+        if isinstance(column, exp.ColumnDef):
+            kind = column.args.get("kind")
+            type_sql = "STRING" if kind is None else _fix_json_casts(kind.copy()).sql(dialect="spark")
+            parts.append(f"`{column.name}` {type_sql}")
+    return ", ".join(parts)
