@@ -42,7 +42,9 @@ SELECT concat_ws('|',
   (SELECT count(*) FROM sources), (SELECT max(loaded_at) FROM sources),
   (SELECT count(*) FROM entity_records), (SELECT count(*) FROM entities),
   (SELECT max(finished_at) FROM resolve_runs), (SELECT count(*) FROM events),
-  (SELECT count(*) FROM persons), (SELECT count(*) FROM links))
+  (SELECT count(*) FROM persons), (SELECT count(*) FROM links),
+  (SELECT count(*) FROM graph_edges), (SELECT count(*) FROM network_members),
+  (SELECT max(finished_at) FROM analysis_runs))
 """
 
 _lock = threading.Lock()
@@ -175,5 +177,26 @@ def _build(store: Store) -> None:
         SELECT DISTINCT fn_key AS name_key, 'fn' AS part FROM api_person_search WHERE fn_key IS NOT NULL
         UNION SELECT DISTINCT sn_key, 'sn' FROM api_person_search WHERE sn_key IS NOT NULL"""
     )
+    # Both directions of every graph edge, sorted by node: neighbourhoods read a few row groups, not 2M edges.
+    store.execute(
+        """CREATE OR REPLACE TABLE api_adjacency AS
+        SELECT node, other, source, target, type, since, until, grading, source_id, ref FROM (
+            SELECT src AS node, dst AS other, src AS source, dst AS target, type, since, until, grading, source_id, ref
+            FROM graph_edges WHERE src <> dst
+            UNION ALL
+            SELECT dst, src, src, dst, type, since, until, grading, source_id, ref FROM graph_edges WHERE src <> dst)
+        ORDER BY node"""
+    )
+    # Network members with their records' access columns: network visibility without touching all records.
+    store.execute(
+        """CREATE OR REPLACE TABLE api_member_records AS
+        SELECT DISTINCT m.network_id, m.entity_id, r.forces, r.handling_c, r.class_rank
+        FROM network_members m JOIN api_record_access r ON r.entity_id = m.entity_id"""
+    )
+    # ART indexes for the look-ups of one request (a few dozen scattered ids out of millions of rows);
+    # queries select by the indexed column in a MATERIALIZED CTE first, so the index is used.
+    store.execute("CREATE INDEX api_record_access_entity ON api_record_access (entity_id)")
+    store.execute("CREATE INDEX api_record_access_ref ON api_record_access (ref)")
+    store.execute("CREATE INDEX api_adjacency_node ON api_adjacency (node)")
     for table in ("__api_src", "__api_ev", "__api_rec"):
         store.execute(f"DROP TABLE IF EXISTS {table}")

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from toex.api.access import User, entity_visible_sql, record_visible, visible_forces
+from toex.api.access import User, record_visible, visible_forces
 from toex.ingest.phones import to_e164
 from toex.store import Store
 
@@ -84,6 +84,11 @@ def table_ready(store: Store, name: str) -> bool:
     return name in _TABLES["main"]
 
 
+def ph(values: Sequence[Any]) -> str:
+    """Placeholders for a constant IN list (constant lists let DuckDB prune sorted tables by zone maps)."""
+    return "(" + ", ".join("?" * len(values)) + ")" if values else "(NULL)"
+
+
 def split_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
     items = list(dict.fromkeys(pairs))
     return [p[0] for p in items], [p[1] for p in items]
@@ -91,17 +96,18 @@ def split_pairs(pairs: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]
 
 def visible_refs(store: Store, user: User, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """The (source_id, ref) pairs among ``pairs`` whose record the user may see."""
-    sources, refs = split_pairs(pairs)
-    if not sources:
+    wanted = set(pairs)
+    if not wanted:
         return set()
+    sources = sorted({p[0] for p in wanted})
+    refs = sorted({p[1] for p in wanted})
     pred, params = record_visible(user, "r")
     rows = store.fetchall(
-        f"""SELECT DISTINCT r.source_id, r.ref FROM api_record_access r
-        JOIN (SELECT unnest(?::VARCHAR[]) AS s, unnest(?::VARCHAR[]) AS f) k ON k.s = r.source_id AND k.f = r.ref
-        WHERE {pred}""",
-        [sources, refs, *params],
+        f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE ref IN {ph(refs)})
+        SELECT DISTINCT r.source_id, r.ref FROM r WHERE r.source_id IN {ph(sources)} AND {pred}""",
+        [*refs, *sources, *params],
     )
-    return {(str(s), str(r)) for s, r in rows}
+    return {(str(s), str(r)) for s, r in rows} & wanted
 
 
 def visible_entities(store: Store, user: User, ids: Iterable[str]) -> set[str]:
@@ -111,8 +117,9 @@ def visible_entities(store: Store, user: User, ids: Iterable[str]) -> set[str]:
         return set()
     pred, params = record_visible(user, "r")
     rows = store.fetchall(
-        f"SELECT DISTINCT r.entity_id FROM api_record_access r WHERE r.entity_id IN (SELECT unnest(?::VARCHAR[])) AND {pred}",
-        [wanted, *params],
+        f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE entity_id IN {ph(wanted)})
+        SELECT DISTINCT r.entity_id FROM r WHERE {pred}""",
+        [*wanted, *params],
     )
     return {str(r[0]) for r in rows}
 
@@ -144,10 +151,10 @@ def labels(store: Store, user: User, ids: Iterable[str]) -> dict[str, str]:
         return {}
     pred, params = record_visible(user, "r")
     rows = store.fetchall(
-        f"""SELECT r.entity_id, mode(r.label) FROM api_record_access r
-        WHERE r.entity_id IN (SELECT unnest(?::VARCHAR[])) AND {pred} AND r.label IS NOT NULL AND r.label <> ''
+        f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE entity_id IN {ph(wanted)})
+        SELECT r.entity_id, mode(r.label) FROM r WHERE {pred} AND r.label IS NOT NULL AND r.label <> ''
         GROUP BY r.entity_id""",
-        [wanted, *params],
+        [*wanted, *params],
     )
     found = {str(e): str(lab) for e, lab in rows}
     return {i: found.get(i, i) for i in wanted}
@@ -237,35 +244,31 @@ def search_person(store: Store, user: User, q: str, dob: str | None, limit: int)
         combos.append((_similar_keys(store, "fn", fn), _similar_keys(store, "sn", sn)))
         combos.append((_similar_keys(store, "fn", sn), _similar_keys(store, "sn", fn)))  # swapped names
     scored: dict[tuple[str, str], float] = {}
+    found: dict[tuple[str, str], tuple[Any, ...]] = {}
     for fns, sns in combos:
         if not fns and not sns:
             continue
-        where, args = [], []
-        if fns:
-            where.append("s.fn_key IN (SELECT unnest(?::VARCHAR[]))")
-            args.append(list(fns))
-        if sns:
-            where.append("s.sn_key IN (SELECT unnest(?::VARCHAR[]))")
-            args.append(list(sns))
+        where: list[str] = []
+        args: list[Any] = []
+        for column, keys in (("s.fn_key", sorted(fns)), ("s.sn_key", sorted(sns))):
+            if keys:
+                where.append(f"{column} IN {ph(keys)}")
+                args += keys
         rows = store.fetchall(
-            f"""SELECT s.source_id, s.ref, s.fn_key, s.sn_key FROM api_person_search s
-            WHERE {' AND '.join(where)}{dob_sql} AND {pred} LIMIT 5000""",
+            f"""SELECT s.source_id, s.ref, s.fn_key, s.sn_key, coalesce(s.entity_id, 'R:' || s.source_id || ':' || s.ref),
+                       s.forenames, s.surname, s.dob, s.dob_year
+            FROM api_person_search s WHERE {' AND '.join(where)}{dob_sql} AND {pred} LIMIT 5000""",
             [*args, *dob_params, *params],
         )
-        for source_id, ref, fk, sk in rows:
+        for source_id, ref, fk, sk, *rest in rows:
             parts = ([fns.get(str(fk), 0.0)] if fns else []) + ([sns.get(str(sk), 0.0)] if sns else [])
             score = sum(parts) / len(parts)
             key = (str(source_id), str(ref))
             scored[key] = max(scored.get(key, 0.0), score)
+            found[key] = (source_id, ref, *rest)
     if not scored:
         return []
-    sources, refs = split_pairs(scored)
-    rows = store.fetchall(
-        """SELECT s.source_id, s.ref, coalesce(s.entity_id, 'R:' || s.source_id || ':' || s.ref), s.forenames, s.surname,
-                  s.dob, s.dob_year FROM api_person_search s
-        JOIN (SELECT unnest(?::VARCHAR[]) AS a, unnest(?::VARCHAR[]) AS b) k ON k.a = s.source_id AND k.b = s.ref""",
-        [sources, refs],
-    )
+    rows = list(found.values())
     best: dict[str, Row] = {}
     names: dict[str, Counter[str]] = {}
     for source_id, ref, eid, fns_, sns_, dob_, year in rows:
@@ -367,10 +370,12 @@ def _source_info(store: Store) -> dict[str, Row]:
 def _records(store: Store, kind: str, pairs: list[tuple[str, str]]) -> list[Row]:
     if not pairs:
         return []
-    sources, refs = split_pairs(pairs)
-    rows = _rows(store, f"""SELECT t.* FROM {_KIND_TABLE[kind]} t
-        JOIN (SELECT unnest(?::VARCHAR[]) AS a, unnest(?::VARCHAR[]) AS b) k ON k.a = t.source_id AND k.b = t.ref
-        ORDER BY t.source_id, t.ref""", [sources, refs])
+    wanted = set(pairs)
+    sources = sorted({p[0] for p in wanted})
+    refs = sorted({p[1] for p in wanted})
+    rows = [r for r in _rows(store, f"""SELECT t.* FROM {_KIND_TABLE[kind]} t
+        WHERE t.source_id IN {ph(sources)} AND t.ref IN {ph(refs)}
+        ORDER BY t.source_id, t.ref""", [*sources, *refs]) if (r["source_id"], r["ref"]) in wanted]
     info = _source_info(store)
     out = []
     for row in rows:
@@ -390,9 +395,9 @@ def record(store: Store, user: User, source_id: str, ref: str) -> Row | None:
     """One visible source record with provenance (events first if refs collide)."""
     pred, params = record_visible(user, "r")
     rows = store.fetchall(
-        f"SELECT r.kind, r.entity_id FROM api_record_access r WHERE r.source_id = ? AND r.ref = ? AND {pred} "
-        "ORDER BY r.kind = 'event' DESC",
-        [source_id, ref, *params],
+        f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE ref = ?)
+        SELECT r.kind, r.entity_id FROM r WHERE r.source_id = ? AND {pred} ORDER BY r.kind = 'event' DESC""",
+        [ref, source_id, *params],
     )
     if not rows:
         return None
@@ -437,25 +442,32 @@ def _attributes(kind: str, recs: list[Row]) -> tuple[str, Row]:
 def _visible_records(store: Store, user: User, entity_id: str) -> list[tuple[str, str, str]]:
     pred, params = record_visible(user, "r")
     return [(str(k), str(s), str(r)) for k, s, r in store.fetchall(
-        f"SELECT r.kind, r.source_id, r.ref FROM api_record_access r WHERE r.entity_id = ? AND {pred} ORDER BY 2, 3",
+        f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE entity_id = ?)
+        SELECT r.kind, r.source_id, r.ref FROM r WHERE {pred} ORDER BY 2, 3""",
         [entity_id, *params])]
 
 
 def _edge_visible_sql(user: User, alias: str = "e") -> tuple[str, list[Any]]:
-    pred, params = record_visible(user, "ve")
-    c = "" if user.handling_c else f" AND NOT coalesce(upper(trim({alias}.grading)) LIKE '% C', false)"
-    return (f"({alias}.source_id IS NULL OR EXISTS (SELECT 1 FROM api_record_access ve WHERE ve.source_id = {alias}.source_id "
-            f"AND ve.ref = {alias}.ref AND {pred})){c}", params)
+    """The SQL part of edge visibility (handling C grades); :func:`_visible_edges` checks the provenance."""
+    c = "true" if user.handling_c else f"NOT coalesce(upper(trim({alias}.grading)) LIKE '% C', false)"
+    return c, []
+
+
+def _visible_edges(store: Store, user: User, edges: list[Row]) -> list[Row]:
+    """Edges whose provenance record (when they have one) the user may see."""
+    ok = visible_refs(store, user, [(str(e["source_id"]), str(e["ref"])) for e in edges if e.get("source_id")])
+    return [e for e in edges if not e.get("source_id") or (str(e["source_id"]), str(e["ref"])) in ok]
 
 
 def entity_links(store: Store, user: User, entity_id: str, limit: int = 500) -> list[Row]:
     if not table_ready(store, "graph_edges"):
         return []
     evis, eparams = _edge_visible_sql(user, "e")
-    rows = _rows(store, f"""SELECT CASE WHEN e.src = ? THEN e.dst ELSE e.src END AS other_id, e.src AS source, e.dst AS target,
-               e.type, e.since, e.until, e.grading, e.source_id, e.ref
-        FROM graph_edges e WHERE (e.src = ? OR e.dst = ?) AND e.src <> e.dst AND {evis}
-        ORDER BY e.type, other_id LIMIT ?""", [entity_id, entity_id, entity_id, *eparams, limit * 2])
+    rows = _rows(store, f"""WITH e AS MATERIALIZED (SELECT * FROM api_adjacency WHERE node = ?)
+        SELECT e.other AS other_id, e.source, e.target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
+        FROM e WHERE {evis}
+        ORDER BY e.type, other_id LIMIT ?""", [entity_id, *eparams, limit * 4])
+    rows = _visible_edges(store, user, rows)
     ok = visible_entities(store, user, [r["other_id"] for r in rows])
     rows = [r for r in rows if r["other_id"] in ok][:limit]
     names = labels(store, user, [r["other_id"] for r in rows])
@@ -577,8 +589,9 @@ def explain(store: Store, user: User, left: tuple[str, str], right: tuple[str, s
 # -- graph ------------------------------------------------------------------
 def _graph(store: Store, user: User, node_ids: set[str], edges: list[Row], roles: dict[str, str] | None = None) -> Row:
     names = labels(store, user, node_ids)
-    kinds = dict(store.fetchall("SELECT DISTINCT entity_id, kind FROM api_record_access WHERE entity_id IN "
-                                "(SELECT unnest(?::VARCHAR[]))", [sorted(node_ids)])) if node_ids else {}
+    ordered = sorted(node_ids)
+    kinds = dict(store.fetchall(f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE entity_id IN {ph(ordered)})
+        SELECT DISTINCT entity_id, kind FROM r""", ordered)) if node_ids else {}
     nodes = [{"id": n, "kind": kinds.get(n, "event" if n.startswith(EVENT_PREFIX) else "entity"), "label": names.get(n, n),
               "role": (roles or {}).get(n), "attributes": {}} for n in sorted(node_ids)]
     return {"nodes": nodes, "edges": [{k: _plain(v) for k, v in e.items()} for e in edges]}
@@ -586,11 +599,13 @@ def _graph(store: Store, user: User, node_ids: set[str], edges: list[Row], roles
 
 def _edges_between(store: Store, user: User, frontier: list[str], types: list[str] | None, limit: int) -> list[Row]:
     evis, eparams = _edge_visible_sql(user, "e")
-    tsql = " AND e.type IN (SELECT unnest(?::VARCHAR[]))" if types else ""
-    return _rows(store, f"""SELECT e.src AS source, e.dst AS target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
-        FROM graph_edges e WHERE (e.src IN (SELECT unnest(?::VARCHAR[])) OR e.dst IN (SELECT unnest(?::VARCHAR[])))
-          AND e.src <> e.dst{tsql} AND {evis} LIMIT ?""",
-                 [frontier, frontier, *([types] if types else []), *eparams, limit])
+    tsql = f" AND e.type IN {ph(types)}" if types else ""
+    nodes = sorted(set(frontier))
+    return _visible_edges(store, user, _rows(
+        store, f"""WITH e AS MATERIALIZED (SELECT * FROM api_adjacency WHERE node IN {ph(nodes)})
+        SELECT DISTINCT e.source, e.target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
+        FROM e WHERE true{tsql} AND {evis} LIMIT ?""",
+        [*nodes, *(types or []), *eparams, limit]))
 
 
 def neighbourhood(store: Store, user: User, entity_id: str, hops: int, types: list[str] | None,
@@ -677,11 +692,13 @@ def _network_rows(store: Store, network_id: str | None = None) -> list[Row]:
 
 def _member_visibility(store: Store, user: User, network_ids: list[str] | None = None) -> dict[str, tuple[int, int]]:
     """network -> (visible members, all members)."""
-    vis, params = entity_visible_sql(user, "m.entity_id")
+    pred, params = record_visible(user, "r")
+    where = f"WHERE m.network_id IN {ph(network_ids)}" if network_ids is not None else ""
     rows = store.fetchall(
-        f"""SELECT m.network_id, count(*) FILTER (WHERE {vis}), count(*) FROM network_members m
-        WHERE ?::VARCHAR[] IS NULL OR m.network_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1""",
-        [*params, network_ids, network_ids],
+        f"""WITH vis AS (SELECT DISTINCT r.network_id, r.entity_id FROM api_member_records r WHERE {pred})
+        SELECT m.network_id, count(DISTINCT v.entity_id), count(DISTINCT m.entity_id) FROM network_members m
+        LEFT JOIN vis v ON v.network_id = m.network_id AND v.entity_id = m.entity_id {where} GROUP BY 1""",
+        [*params, *(network_ids or [])],
     )
     return {str(n): (int(v), int(t)) for n, v, t in rows}
 
@@ -721,9 +738,11 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
         return None
     row = rows[0]
     summary = _network_summary(user, row, counts)
-    vis, params = entity_visible_sql(user, "m.entity_id")
+    pred, params = record_visible(user, "r")
     members = _rows(store, f"""SELECT m.entity_id, m.kind, m.role, m.age, m.evidence, m.safeguarding
-        FROM network_members m WHERE m.network_id = ? AND {vis} ORDER BY m.role, m.entity_id""", [network_id, *params])
+        FROM network_members m WHERE m.network_id = ? AND m.entity_id IN (
+            SELECT r.entity_id FROM api_member_records r WHERE r.network_id = ? AND {pred})
+        ORDER BY m.role, m.entity_id""", [network_id, network_id, *params])
     names = labels(store, user, [m["entity_id"] for m in members])
     ok = visible_refs(store, user, [p for m in members for p in _evidence_pairs(m["evidence"])]
                       + _evidence_pairs(row["evidence"]))
@@ -735,9 +754,12 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
     edges: list[Row] = []
     if ids and table_ready(store, "graph_edges"):
         evis, eparams = _edge_visible_sql(user, "e")
-        edges = _rows(store, f"""SELECT e.src AS source, e.dst AS target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
-            FROM graph_edges e WHERE e.src IN (SELECT unnest(?::VARCHAR[])) AND e.dst IN (SELECT unnest(?::VARCHAR[]))
-              AND e.src <> e.dst AND {evis} LIMIT 5000""", [sorted(ids), sorted(ids), *eparams])
+        members_sorted = sorted(ids)
+        edges = _rows(store, f"""WITH e AS MATERIALIZED (SELECT * FROM api_adjacency WHERE node IN {ph(members_sorted)})
+            SELECT e.source, e.target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
+            FROM e WHERE e.node = e.source AND e.other IN {ph(members_sorted)} AND {evis} LIMIT 5000""",
+                      [*members_sorted, *members_sorted, *eparams])
+        edges = _visible_edges(store, user, edges)
     graph = _graph(store, user, ids, edges, {m["entity_id"]: m["role"] for m in members})
     evidence = network_evidence(store, user, network_id)
     places = [{"latitude": e["latitude"], "longitude": e["longitude"], "label": f"{e['kind'] or 'event'} {e['category'] or ''}".strip(),
@@ -755,23 +777,29 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
 def network_evidence(store: Store, user: User, network_id: str) -> list[Row]:
     if not table_ready(store, "network_evidence"):
         return []
-    pred, params = record_visible(user, "r")
-    return _rows(store, f"""SELECT DISTINCT ne.entity_id, ne.source_id, ne.ref, ne.kind, ne.occurred_from, ne.force,
+    rows = _rows(store, """SELECT DISTINCT ne.entity_id, ne.source_id, ne.ref, ne.kind, ne.occurred_from, ne.force,
                ne.offence_code, ne.category, ne.latitude, ne.longitude
-        FROM network_evidence ne JOIN api_record_access r ON r.kind = 'event' AND r.source_id = ne.source_id AND r.ref = ne.ref
-        WHERE ne.network_id = ? AND {pred} ORDER BY ne.occurred_from LIMIT 2000""", [network_id, *params])
+        FROM network_evidence ne WHERE ne.network_id = ? ORDER BY ne.occurred_from LIMIT 5000""", [network_id])
+    ok = visible_refs(store, user, [(str(r["source_id"]), str(r["ref"])) for r in rows])
+    return [r for r in rows if (str(r["source_id"]), str(r["ref"])) in ok][:2000]
 
 
 # -- safeguarding, alerts, picture --------------------------------------------
-def safeguarding(store: Store, user: User) -> list[Row]:
+def safeguarding(store: Store, user: User, page: int = 1, page_size: int = 100) -> dict[str, Any]:
+    """One page of the people to safeguard in scope (labels are made for that page only)."""
     if not table_ready(store, "safeguarding_list"):
-        return []
-    vis, params = entity_visible_sql(user, "s.entity_id")
-    rows = _rows(store, f"""SELECT s.rank, s.entity_id, s.score, s.age, s.network_id, s.indicators, s.is_child,
-               s.nrm_referred, s.home_force, s.home_area,
-               (SELECT any_value(m.safeguarding) FROM network_members m WHERE m.entity_id = s.entity_id
-                  AND m.network_id = s.network_id) AS route
-        FROM safeguarding_list s WHERE {vis} ORDER BY s.rank""", params)
+        return paginate([], page, page_size)
+    pred, params = record_visible(user, "r")
+    rows = _rows(store, f"""WITH v AS (SELECT DISTINCT r.entity_id FROM api_record_access r
+                  WHERE r.entity_id IN (SELECT entity_id FROM safeguarding_list) AND {pred}),
+             routes AS (SELECT network_id, entity_id, any_value(safeguarding) AS route FROM network_members GROUP BY 1, 2)
+        SELECT s.rank, s.entity_id, s.score, s.age, s.network_id, s.indicators, s.is_child,
+               s.nrm_referred, s.home_force, s.home_area, routes.route
+        FROM safeguarding_list s JOIN v USING (entity_id)
+        LEFT JOIN routes ON routes.network_id = s.network_id AND routes.entity_id = s.entity_id
+        ORDER BY s.rank""", params)
+    total = len(rows)
+    rows = rows[(page - 1) * page_size:page * page_size]
     names = labels(store, user, [r["entity_id"] for r in rows])
     counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
     out = []
@@ -784,7 +812,7 @@ def safeguarding(store: Store, user: User) -> list[Row]:
                     "is_child": r["is_child"], "nrm_referred": r["nrm_referred"],
                     "home_force": r["home_force"] if user.in_scope_force(r["home_force"]) else None,
                     "home_area": r["home_area"] if user.in_scope_force(r["home_force"]) else None})
-    return out
+    return {"items": out, "total": total, "page": page, "page_size": page_size}
 
 
 def alerts(store: Store, user: User) -> list[Row]:
@@ -861,22 +889,28 @@ def districts(store: Store) -> list[Row]:
 
 
 def picture(store: Store, user: User) -> Row:
-    nets = networks(store, user)[:10]
-    safe = safeguarding(store, user)
+    all_nets = networks(store, user)
+    nets = all_nets[:10]
+    safe = safeguarding(store, user, 1, 10)["items"]
     alts = alerts(store, user)
     per_force: dict[str, Counter[str]] = {}
-    for n in nets:
+    for n in all_nets:
         for f in n["forces"]:
             per_force.setdefault(f, Counter())["networks"] += 1
     for a in alts:
         d = a.get("detail") or {}
         for f in ([d.get("force")] if d.get("force") else []) + list(d.get("forces") or []):
             per_force.setdefault(str(f), Counter())["alerts"] += 1
-    for s in safe:
-        if s.get("home_force"):
-            per_force.setdefault(str(s["home_force"]), Counter())["safeguarding"] += 1
+    if table_ready(store, "safeguarding_list"):
+        pred, params = record_visible(user, "r")
+        for force, count in store.fetchall(
+                f"""SELECT s.home_force, count(*) FROM safeguarding_list s WHERE s.entity_id IN (
+                    SELECT r.entity_id FROM api_record_access r
+                    WHERE r.entity_id IN (SELECT entity_id FROM safeguarding_list) AND {pred}) GROUP BY 1""", params):
+            if force and user.in_scope_force(str(force)):
+                per_force.setdefault(str(force), Counter())["safeguarding"] += int(count)
     fs = [f for f in forces(store) if user.in_scope_force(f["force_id"])]
-    return {"networks": nets[:10], "safeguarding": safe[:10], "alerts": alts[:10],
+    return {"networks": nets, "safeguarding": safe, "alerts": alts[:10],
             "forces": [{"force_id": f["force_id"], "name": f["name"], "region_id": f["region_id"],
                         "networks": per_force.get(f["force_id"], Counter())["networks"],
                         "alerts": per_force.get(f["force_id"], Counter())["alerts"],

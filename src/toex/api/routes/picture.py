@@ -21,7 +21,7 @@ def _purpose(p: str | None) -> str | None:
 @router.get("/safeguarding", response_model=Page[SafeguardingItem], summary="People to safeguard, most urgent first")
 def safeguarding(user: Analyst, store: StoreDep, db: Db, purpose: Purpose, page: PageNo = 1,
                  page_size: PageSize = 100) -> dict[str, Any]:
-    result = queries.paginate(queries.safeguarding(store, user), page, page_size)
+    result = queries.safeguarding(store, user, page, page_size)
     log(db, user, "consultation", "safeguarding", _purpose(purpose), [r["entity_id"] for r in result["items"]],
         kind="safeguarding")
     return result
