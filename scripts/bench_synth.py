@@ -1,9 +1,12 @@
-"""Benchmark ``toex synth``: records per second and peak memory for small and medium
-(and national with --national). Usage: python scripts/bench_synth.py [--national] [--out DIR]"""
+"""Benchmark ``toex synth``: wall and CPU time, records per second and peak memory for
+small and medium (and national with --national), with the machine's load average
+(other jobs on a shared machine inflate wall time, not CPU time).
+Usage: python scripts/bench_synth.py [--national] [--out DIR]"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import tempfile
@@ -23,13 +26,13 @@ def main() -> None:
     for scale in scales:
         out = root / scale
         shutil.rmtree(out, ignore_errors=True)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         s = generate(out, scale=scale, seed=1)
-        secs = time.perf_counter() - t
+        secs, cpu = time.perf_counter() - t, time.process_time() - cpu
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"{scale:9s} {s.total_records:>11,d} records  {s.records['persons']:>9,d} persons  "
-              f"{s.records['events']:>9,d} events  {secs:7.1f} s  {s.total_records / secs:>10,.0f} records/s  "
-              f"peak RSS {peak_mb:,.0f} MB")
+              f"{s.records['events']:>9,d} events  {secs:7.1f} s  (CPU {cpu:.1f} s)  {s.total_records / secs:>10,.0f} records/s  "
+              f"peak RSS {peak_mb:,.0f} MB  load {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -21,10 +21,22 @@ from toex.synth.names import (
     sample_origins,
     sample_surnames,
 )
-from toex.synth.places import make_locations
+from toex.synth.places import location_columns, make_locations
 from toex.synth.refdata import crime_mix, force_ids, names, offence_info, sic_codes
 from toex.synth.rng import rng_for
-from toex.synth.tables import BLOCK, SourceData, SourceSpec
+from toex.synth.tables import (
+    BLOCK,
+    LOCATION_COLUMNS,
+    OBJECT_COLUMNS,
+    ORG_COLUMNS,
+    PERSON_COLUMNS,
+    Columns,
+    SourceData,
+    SourceSpec,
+    frame_columns,
+    object_frame,
+    take,
+)
 from toex.synth.timeline import Timeline
 
 #: Share of offences with an identified suspect, by police.uk category (else the config default).
@@ -140,7 +152,7 @@ def make_population(cfg: SynthConfig, seed: int, force: str, force_index: int, n
     pnc_num = pd.Series(rng.integers(0, 9_999_999, n)).astype(str).str.zfill(7)
     letters = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"), dtype=object)
     pnc = pd.Series(year).astype(str) + "/" + pnc_num + letters[rng.integers(0, len(letters), n)]
-    people = pd.DataFrame(
+    people = object_frame(
         {
             "eid": eid, "first": first, "middle": middle, "surname": surname, "dob": dob, "sex": sex,
             "origin": origin, "pnc": np.where(offender, pnc.to_numpy(dtype=object), ""),
@@ -154,11 +166,11 @@ def make_population(cfg: SynthConfig, seed: int, force: str, force_index: int, n
     people["home"] = homes["eid"].to_numpy()[household]
     has_phone = (age >= 12) & (rng.random(n) < 0.8)
     phone_vals = "07" + pd.Series(rng.integers(100_000_000, 999_999_999, n)).astype(str)
-    phones = pd.DataFrame({"eid": _ids(force_index, 0, n)[has_phone], "kind": "phone",
+    phones = object_frame({"eid": _ids(force_index, 0, n)[has_phone], "kind": "phone",
                            "value": phone_vals.to_numpy(dtype=object)[has_phone], "description": "mobile",
                            "owner": np.flatnonzero(has_phone)})
     has_car = (age >= 18) & (rng.random(n) < 0.35)
-    vehicles = pd.DataFrame({"eid": _ids(force_index, 5_000_000, n)[has_car], "kind": "vehicle",
+    vehicles = object_frame({"eid": _ids(force_index, 5_000_000, n)[has_car], "kind": "vehicle",
                              "value": vrms(rng, n)[has_car], "description": vehicle_descriptions(rng, n)[has_car],
                              "owner": np.flatnonzero(has_car)})
     return Population(force, people, homes, phones, vehicles)
@@ -182,29 +194,36 @@ def vehicle_descriptions(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.asarray(makes[rng.integers(0, len(makes), n)], dtype=object)
 
 
-def _person_frame(pop: Population, rows: np.ndarray) -> pd.DataFrame:
-    return pop.people.iloc[np.unique(rows)]
+def _text_column(value: object, n: int) -> np.ndarray:
+    """A text column of n rows from an array or one value for every row."""
+    if isinstance(value, np.ndarray | pd.Series):
+        return np.asarray(value, dtype=object)
+    return np.full(n, value, dtype=object)
 
 
-def _links(from_kind: str, from_id: np.ndarray, to_kind: str, to_id: np.ndarray, role: str,
-           since: np.ndarray | None = None, until: np.ndarray | None = None) -> pd.DataFrame:
+def _links(from_kind: str, from_id: np.ndarray, to_kind: str, to_id: np.ndarray, role: str | np.ndarray,
+           since: np.ndarray | None = None, until: np.ndarray | None = None) -> Columns:
     n = len(from_id)
-    return pd.DataFrame({
-        "from_kind": from_kind, "from_id": np.asarray(from_id, dtype=np.int64), "to_kind": to_kind,
-        "to_id": np.asarray(to_id, dtype=np.int64), "role": role,
-        "since": since if since is not None else np.full(n, "", dtype=object),
-        "until": until if until is not None else np.full(n, "", dtype=object),
-    })
+    return {
+        "from_kind": np.full(n, from_kind, dtype=object), "from_id": np.asarray(from_id, dtype=np.int64),
+        "to_kind": np.full(n, to_kind, dtype=object), "to_id": np.asarray(to_id, dtype=np.int64),
+        "role": _text_column(role, n),
+        "since": _text_column(since if since is not None else "", n),
+        "until": _text_column(until if until is not None else "", n),
+    }
 
 
-def _events(key: np.ndarray, kind: str, when: np.ndarray, force: str, loc: np.ndarray, **cols: object) -> pd.DataFrame:
+def _events(key: np.ndarray, kind: str, when: np.ndarray, force: str, loc: np.ndarray, **cols: object) -> Columns:
     n = len(key)
-    df = pd.DataFrame({"key": key.astype(np.int64), "kind": kind, "occurred_from": when.astype("datetime64[s]"),
-                       "occurred_to": cols.pop("occurred_to", np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")),
-                       "force": force, "loc": np.asarray(loc, dtype=np.int64)})
+    to = cols.pop("occurred_to", None)
+    out: Columns = {
+        "key": key.astype(np.int64), "kind": np.full(n, kind, dtype=object), "occurred_from": when.astype("datetime64[s]"),
+        "occurred_to": np.asarray(to, dtype="datetime64[s]") if to is not None else np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
+        "force": np.full(n, force, dtype=object), "loc": np.asarray(loc, dtype=np.int64),
+    }
     for c in ("offence_code", "category", "description", "grading", "outcome"):
-        df[c] = cols.get(c, "")
-    return df
+        out[c] = _text_column(cols.get(c, ""), n)
+    return out
 
 
 def _draw(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
@@ -212,6 +231,24 @@ def _draw(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
     if n == 0 or total <= 0:
         return np.zeros(0, dtype=np.int64)
     return np.asarray(rng.choice(len(weights), size=n, p=weights / total), dtype=np.int64)
+
+
+class _Positions:
+    """Row positions of ids in a column of unique ids (``set_index(...).loc[ids]`` as numpy)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self.order = np.argsort(self.ids, kind="stable")
+        self.sorted = self.ids[self.order]
+
+    def __call__(self, query: np.ndarray) -> np.ndarray:
+        q = np.asarray(query, dtype=np.int64)
+        if not len(q):
+            return np.zeros(0, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.sorted, q), len(self.sorted) - 1)
+        if not np.array_equal(self.sorted[pos], q):
+            raise KeyError(f"ids not found: {q[self.sorted[pos] != q][:5].tolist()}")
+        return np.asarray(self.order[pos], dtype=np.int64)
 
 
 @dataclass
@@ -260,7 +297,16 @@ class ForceBuilder:
         self.shops = self._new_locations("commercial", max(15, volumes["offence"] // 45), "shop")
         self.public = self._new_locations("public", max(10, volumes["offence"] // 60), "public")
         self.suites = self._new_locations("public", 2, "public")
-        self.suites["building"] = "Custody Suite"
+        self.suites["building"] = np.full(2, "Custody Suite", dtype=object)
+        # the same rows as numpy columns, appended to sources without a DataFrame each time
+        people = self.pop.people
+        self._people = frame_columns(people, PERSON_COLUMNS)
+        self._eid = people["eid"].to_numpy()
+        self._home = people["home"].to_numpy()
+        self._homes = frame_columns(self.pop.homes, LOCATION_COLUMNS)
+        self._home_pos = _Positions(self._homes["eid"])
+        self._phones = frame_columns(self.pop.phones, (*OBJECT_COLUMNS, "owner"))
+        self._vehicles = frame_columns(self.pop.vehicles, (*OBJECT_COLUMNS, "owner"))
         self.suspect_rows = np.zeros(0, dtype=np.int64)
         self.suspect_when = np.zeros(0, dtype="datetime64[s]")
         self.suspect_code = np.zeros(0, dtype=object)
@@ -273,33 +319,35 @@ class ForceBuilder:
         self._next_key += n
         return k
 
-    def _new_locations(self, kind: str, n: int, premise: str, force: str | None = None) -> pd.DataFrame:
+    def _new_locations(self, kind: str, n: int, premise: str, force: str | None = None) -> Columns:
         rng = rng_for(self.seed, self.force, "places", kind, premise, str(self._loc_next))
         eids = np.arange(self._loc_next, self._loc_next + n, dtype=np.int64)
         self._loc_next += n
-        return make_locations(rng, force or self.force, eids, kind, premise)
+        return location_columns(rng, force or self.force, eids, kind, premise)
+
+    def homes_of(self, eids: np.ndarray) -> Columns:
+        """The homes with ids ``eids`` (in that order)."""
+        return take(self._homes, self._home_pos(eids))
 
     def _attach_people(self, src: SourceData, rows: np.ndarray, rng: np.random.Generator,
                        home_p: float, phone_p: float, car_p: float = 0.0) -> None:
         """Add the people of ``rows`` to a source with some of their homes, phones and cars."""
         rows = np.unique(rows)
-        people = self.pop.people
-        src.persons.append(people.iloc[rows])
+        src.persons.append(take(self._people, rows))
         u = rng.random((3, len(rows)))
         h = rows[u[0] < home_p]
         if len(h):
-            homes = people["home"].to_numpy()[h]
-            src.locations.append(self.pop.homes.set_index("eid").loc[np.unique(homes)].reset_index())
-            src.links.append(_links("person", people["eid"].to_numpy()[h], "location", homes, "resides-at"))
-        for objs, p, role in ((self.pop.phones, phone_p, "uses"), (self.pop.vehicles, car_p, "keeper")):
-            if p <= 0 or not len(objs):
+            homes = self._home[h]
+            src.locations.append(self.homes_of(np.unique(homes)))
+            src.links.append(_links("person", self._eid[h], "location", homes, "resides-at"))
+        for objs, p, role in ((self._phones, phone_p, "uses"), (self._vehicles, car_p, "keeper")):
+            if p <= 0 or not len(objs["eid"]):
                 continue
             chosen = rows[u[1 if role == "uses" else 2] < p]
-            sel = objs[np.isin(objs["owner"].to_numpy(), chosen)]
-            if len(sel):
+            sel = take(objs, np.isin(objs["owner"], chosen))
+            if len(sel["eid"]):
                 src.objects.append(sel)
-                src.links.append(_links("person", people["eid"].to_numpy()[sel["owner"].to_numpy()], "object",
-                                        sel["eid"].to_numpy(), role))
+                src.links.append(_links("person", self._eid[sel["owner"]], "object", sel["eid"], role))
 
     # -- sources -------------------------------------------------------------------
     def build(self) -> ForceSources:
@@ -353,9 +401,9 @@ class ForceBuilder:
         ev_w = np.flatnonzero(has_w)
         rows_w = _draw(rng, (people["age"].to_numpy() >= 18).astype(np.float64), len(ev_w))
         # where
-        loc = self.public["eid"].to_numpy()[rng.integers(0, len(self.public), n)]
+        loc = self.public["eid"][rng.integers(0, len(self.public["eid"]), n)]
         shop = np.isin(codes, ["46", "34A", "30C", "30D", "49A"])
-        loc[shop] = self.shops["eid"].to_numpy()[rng.integers(0, len(self.shops), int(shop.sum()))]
+        loc[shop] = self.shops["eid"][rng.integers(0, len(self.shops["eid"]), int(shop.sum()))]
         homeish = np.isin(cats, ["burglary"]) | np.isin(codes, ["58A", "40", "11A"])
         victim_home = np.full(n, -1, dtype=np.int64)
         victim_home[ev_v] = people["home"].to_numpy()[rows_v]
@@ -367,12 +415,12 @@ class ForceBuilder:
         src.events.append(_events(keys, "offence", when, self.force, loc, offence_code=codes, category=cats,
                                   description=descs, outcome=outcome))
         used_homes = np.unique(loc[at_home | rand_home])
-        src.locations.append(self.pop.homes.set_index("eid").loc[used_homes].reset_index())
+        src.locations.append(self.homes_of(used_homes))
         src.locations.append(self.public)
         src.locations.append(self.shops)
         s_role = np.where(charged[ev_s], "offender", "suspect")
         lk = [
-            _links("person", eid[rows_s], "event", keys[ev_s], "suspect").assign(role=s_role),
+            _links("person", eid[rows_s], "event", keys[ev_s], s_role),
             _links("person", eid[rows_v], "event", keys[ev_v], "victim"),
             _links("person", eid[rows_w], "event", keys[ev_w], "witness"),
         ]
@@ -401,7 +449,7 @@ class ForceBuilder:
         outcome = np.array(["Charged", "Released under investigation", "Bailed", "No further action", "Cautioned"], dtype=object)
         out = outcome[rng.choice(5, n, p=[0.3, 0.3, 0.12, 0.2, 0.08])]
         keys = self.keys(n)
-        loc = self.suites["eid"].to_numpy()[rng.integers(0, len(self.suites), n)]
+        loc = self.suites["eid"][rng.integers(0, len(self.suites["eid"]), n)]
         src = self.out.custody
         src.events.append(_events(keys, "custody", when, self.force, loc, offence_code=code, description=desc, outcome=out,
                                   occurred_to=when + rng.integers(3600, 36 * 3600, n).astype("timedelta64[s]")))
@@ -426,13 +474,13 @@ class ForceBuilder:
         src.events.append(_events(keys, "missing-episode", when, self.force, home, occurred_to=back,
                                   description=reported[rng.integers(0, len(reported), n)],
                                   outcome=np.where(rng.random(n) < 0.97, "Found safe", "Found, taken to hospital")))
-        src.locations.append(self.pop.homes.set_index("eid").loc[np.unique(home)].reset_index())
+        src.locations.append(self.homes_of(np.unique(home)))
         eid = people["eid"].to_numpy()
         src.links.append(_links("person", eid[rows], "event", keys, "missing-person"))
         u = rng.random(n)
         found = np.full(n, -1, dtype=np.int64)
         pub = u < 0.6
-        found[pub] = self.public["eid"].to_numpy()[rng.integers(0, len(self.public), int(pub.sum()))]
+        found[pub] = self.public["eid"][rng.integers(0, len(self.public["eid"]), int(pub.sum()))]
         friend = (u >= 0.6) & (u < 0.85)
         fh = self.pop.homes["eid"].to_numpy()[rng.integers(0, len(self.pop.homes), int(friend.sum()))]
         found[friend] = fh
@@ -441,10 +489,10 @@ class ForceBuilder:
             others = [f for f in force_ids() if f not in (self.force, "btp")]
             where = self._new_locations("public", int(away.sum()), "public",
                                         force=others[int(rng.integers(0, len(others)))])
-            found[away] = where["eid"].to_numpy()
+            found[away] = where["eid"]
             src.locations.append(where)
         src.locations.append(self.public)
-        src.locations.append(self.pop.homes.set_index("eid").loc[np.unique(fh)].reset_index())
+        src.locations.append(self.homes_of(np.unique(fh)))
         has = found >= 0
         since = np.datetime_as_string(back[has], unit="D").astype(object)
         src.links.append(_links("person", eid[rows[has]], "location", found[has], "found-at", since=since))
@@ -487,7 +535,7 @@ class ForceBuilder:
         loc[at] = people["home"].to_numpy()[first_row[at]]
         src = self.out.intelligence
         src.events.append(_events(keys, "intelligence", when, self.force, loc, description=desc, grading=grading))
-        src.locations.append(self.pop.homes.set_index("eid").loc[np.unique(loc[at])].reset_index())
+        src.locations.append(self.homes_of(np.unique(loc[at])))
         src.links.append(_links("person", eid[rows], "event", keys[ev], "subject"))
         self._attach_people(src, rows, rng, 0.7, 0.35, 0.15)
 
@@ -507,7 +555,7 @@ class ForceBuilder:
                             "Search under s.1 PACE for offensive weapons", "Search under s.60 CJPOA 1994"], dtype=object)
         outcome = np.array(["A no further action disposal", "Arrest", "Community resolution", "Penalty Notice for Disorder",
                             "Summons / charged by post"], dtype=object)
-        loc = self.public["eid"].to_numpy()[rng.integers(0, len(self.public), n)]
+        loc = self.public["eid"][rng.integers(0, len(self.public["eid"]), n)]
         src = self.out.stop_search
         src.events.append(_events(keys, "stop-search", when, self.force, loc,
                                   description=grounds[rng.choice(4, n, p=[0.6, 0.15, 0.17, 0.08])],
@@ -532,27 +580,27 @@ class ForceBuilder:
         lead_kind = rng.integers(0, 3, n)
         town = self.pop.homes["town"].to_numpy(dtype=object)[rng.integers(0, len(self.pop.homes), n)]
         lead = np.select([lead_kind == 0, lead_kind == 1], [people["surname"].to_numpy(dtype=object)[d1], town],
-                         self.shops["street"].to_numpy(dtype=object)[rng.integers(0, len(self.shops), n)])
+                         self.shops["street"][rng.integers(0, len(self.shops["eid"]), n)])
         name = pd.Series(lead + " " + trade).str.upper().to_numpy(dtype=object) + np.where(rng.random(n) < 0.85, " LTD", " LIMITED")
         inc = (np.datetime64("1998-01-01") + rng.integers(0, (self.tl.end64 - np.datetime64("1998-01-01")).astype(int), n).astype("timedelta64[D]"))
         orgs = org_frame(eids, name, sic["sic_code"].to_numpy(dtype=object)[pick], inc)
         dissolved = rng.random(n) < 0.08
         orgs.loc[dissolved, "dissolved"] = np.datetime_as_string(np.minimum(inc[dissolved] + 900, self.tl.end64), unit="D")
         src = self.out.companies
-        src.organisations.append(orgs)
+        src.organisations.append(frame_columns(orgs, ORG_COLUMNS))
         two = rng.random(n) < 0.4
         d2 = _draw(rng, adults, n)
         rows = np.concatenate([d1, d2[two]])
         org_of = np.concatenate([eids, eids[two]])
         appointed = np.datetime_as_string(np.concatenate([inc, inc[two]]), unit="D").astype(object)
-        src.persons.append(people.iloc[np.unique(rows)])
+        src.persons.append(take(self._people, np.unique(rows)))
         src.links.append(_links("person", people["eid"].to_numpy()[rows], "organisation", org_of, "director-of", since=appointed))
         premises = self._new_locations("commercial", n, "shop")
-        premises["building"] = ""
+        premises["building"] = np.full(n, "", dtype=object)
         at_home = rng.random(n) < 0.3
-        reg = np.where(at_home, people["home"].to_numpy()[d1], premises["eid"].to_numpy())
-        src.locations.append(premises[~at_home])
-        src.locations.append(self.pop.homes.set_index("eid").loc[np.unique(reg[at_home])].reset_index())
+        reg = np.where(at_home, people["home"].to_numpy()[d1], premises["eid"])
+        src.locations.append(take(premises, ~at_home))
+        src.locations.append(self.homes_of(np.unique(reg[at_home])))
         src.links.append(_links("organisation", eids, "location", reg, "registered-at"))
 
     def nrm(self) -> None:
@@ -580,7 +628,7 @@ class ForceBuilder:
 
 
 def org_frame(eids: np.ndarray, name: np.ndarray, sic: np.ndarray, incorporated: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({
+    return object_frame({
         "eid": eids.astype(np.int64), "name": name, "company_number": company_numbers(eids), "kind": "company",
         "incorporated": np.datetime_as_string(incorporated.astype("datetime64[D]"), unit="D").astype(object),
         "dissolved": "", "sic_code": sic,

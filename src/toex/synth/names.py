@@ -23,27 +23,37 @@ def sample_origins(rng: np.random.Generator, n: int, weights: npt.NDArray[np.flo
     return np.asarray(np.array(pool.origins, dtype=object)[idx], dtype=object)
 
 
+def _groups(keys: list[object], wanted: list[object]) -> dict[object, np.ndarray]:
+    """Ascending positions of each wanted key in ``keys`` (what ``np.flatnonzero(keys == k)``
+    gives, for every key in one pass)."""
+    code_of = {k: i for i, k in enumerate(wanted)}
+    codes = np.fromiter((code_of.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(-1, len(wanted) + 1))
+    return {k: order[bounds[i + 1]:bounds[i + 2]] for i, k in enumerate(wanted)}
+
+
 def sample_forenames(rng: np.random.Generator, origin: StrArray, sex: StrArray) -> StrArray:
     """One forename per person, from the pool of their origin and sex."""
     pool = names()
     out = np.empty(len(origin), dtype=object)
-    sexes = np.where(sex == "F", "F", "M")
-    for (o, s), names_ in pool.forenames.items():
-        mask = (origin == o) & (sexes == s)
-        k = int(mask.sum())
-        if k:
-            out[mask] = names_[rng.choice(len(names_), size=k, p=zipf_weights(len(names_)))]
+    sexes = ["F" if s == "F" else "M" for s in np.asarray(sex).tolist()]
+    groups = _groups(list(zip(np.asarray(origin).tolist(), sexes, strict=True)), list(pool.forenames))
+    for key, names_ in pool.forenames.items():
+        idx = groups[key]
+        if len(idx):
+            out[idx] = names_[rng.choice(len(names_), size=len(idx), p=zipf_weights(len(names_)))]
     return out
 
 
 def sample_surnames(rng: np.random.Generator, origin: StrArray) -> StrArray:
     pool = names()
     out = np.empty(len(origin), dtype=object)
+    groups = _groups(np.asarray(origin).tolist(), list(pool.surnames))
     for o, names_ in pool.surnames.items():
-        mask = origin == o
-        k = int(mask.sum())
-        if k:
-            out[mask] = names_[rng.choice(len(names_), size=k, p=zipf_weights(len(names_), 0.9))]
+        idx = groups[o]
+        if len(idx):
+            out[idx] = names_[rng.choice(len(names_), size=len(idx), p=zipf_weights(len(names_), 0.9))]
     return out
 
 

@@ -1,14 +1,17 @@
 """Render true entities as the records a source holds: the noise real records have.
 
-Each function takes the canonical frame of the entities one source holds and
-returns the columns of the POLE file, vectorised over the frame (Python loops only
-over the small subsets a noise kind selects). Rates come from :class:`NoiseConfig`;
+Each function takes the canonical columns (numpy arrays) of the entities one source
+holds and returns the columns of the POLE file, vectorised with numpy; string edits
+are Python list comprehensions (no pandas: the per-call overhead of pandas is what
+dominated many small sources). Rates come from :class:`NoiseConfig`;
 how a kind of source writes things (upper-case surnames, how often it records a
 DOB or nationality) comes from :class:`SourceStyle`.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +19,9 @@ import pandas as pd
 
 from toex.synth.config import NoiseConfig
 from toex.synth.refdata import StrArray, name_variants, names, streets
+
+#: Canonical columns of the entities a source holds.
+Canon = Mapping[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -47,14 +53,24 @@ def _pick(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.integers(0, 1 << 30, size=n)
 
 
+def _objects(values: list[str]) -> StrArray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _strs(values: np.ndarray) -> StrArray:
+    return np.asarray(values, dtype=object)
+
+
 def _apply_variants(values: StrArray, mask: np.ndarray, table: dict[str, tuple[str, ...]], r: np.ndarray) -> np.ndarray:
     """Replace masked values that have variants; returns which were changed."""
     changed = np.zeros(len(values), dtype=bool)
-    has = mask & pd.Series(values).isin(table.keys()).to_numpy()
-    for i in np.flatnonzero(has):
-        options = table[values[i]]
-        values[i] = options[r[i] % len(options)]
-        changed[i] = True
+    for i in np.flatnonzero(mask).tolist():
+        options = table.get(values[i])
+        if options is not None:
+            values[i] = options[int(r[i]) % len(options)]
+            changed[i] = True
     return changed
 
 
@@ -76,12 +92,19 @@ def typo(word: str, r: int) -> str:
     return word[:pos] + word[pos] + word[pos:]
 
 
-def render_persons(df: pd.DataFrame, rng: np.random.Generator, noise: NoiseConfig, style: SourceStyle) -> pd.DataFrame:
+def _upper_where(values: StrArray, mask: np.ndarray) -> StrArray:
+    out = values.copy()
+    for i in np.flatnonzero(mask).tolist():
+        out[i] = str(out[i]).upper()
+    return out
+
+
+def render_persons(df: Canon, rng: np.random.Generator, noise: NoiseConfig, style: SourceStyle) -> dict[str, np.ndarray]:
     """persons.csv columns (without ref) for the canonical people ``df``."""
-    n = len(df)
-    first = df["first"].to_numpy(dtype=object).copy()
-    middle = df["middle"].to_numpy(dtype=object).copy()
-    surname = df["surname"].to_numpy(dtype=object).copy()
+    n = len(df["eid"])
+    first = _strs(df["first"]).copy()
+    middle = _strs(df["middle"]).copy()
+    surname = _strs(df["surname"]).copy()
     variants = name_variants()
     u = rng.random((8, n))
     r = _pick(rng, n)
@@ -100,16 +123,16 @@ def render_persons(df: pd.DataFrame, rng: np.random.Generator, noise: NoiseConfi
     forenames = np.where(middle == "", first, first + " " + middle)
     swap = u[5] < noise.swap_names
     forenames, surname = np.where(swap, surname, forenames), np.where(swap, forenames, surname)
-    upper = u[6] < style.upper_surname
-    surname = np.where(upper, pd.Series(surname).str.upper().to_numpy(dtype=object), surname)
-    out = pd.DataFrame({"forenames": forenames, "surname": surname})
-    out["dob"] = render_dob(df["dob"].to_numpy(dtype="datetime64[D]"), rng, noise, style.dob_month_only)
-    sex = df["sex"].to_numpy(dtype=object)
+    surname = _upper_where(_strs(surname), u[6] < style.upper_surname)
+    out: dict[str, np.ndarray] = {"forenames": _strs(forenames), "surname": surname}
+    out["dob"] = render_dob(np.asarray(df["dob"]).astype("datetime64[D]"), rng, noise, style.dob_month_only)
+    sex = _strs(df["sex"])
     out["sex"] = np.where(u[7] < noise.sex_missing, "", sex)
-    nat = pd.Series(df["origin"]).map(names().nationality).fillna("").to_numpy(dtype=object)
+    nationality = names().nationality
+    nat = _objects([nationality.get(o, "") for o in df["origin"].tolist()])
     v = rng.random((3, n))
     out["nationality"] = np.where(v[0] < style.nationality, nat, "")
-    pnc = df["pnc"].to_numpy(dtype=object)
+    pnc = _strs(df["pnc"])
     out["pnc_id"] = np.where(v[1] < style.pnc, pnc, "")
     out["aliases"] = render_aliases(df, rng, v[2] < noise.alias)
     return out
@@ -125,146 +148,162 @@ def render_dob(dob: np.ndarray, rng: np.random.Generator, noise: NoiseConfig, mo
     day = (dob - dob.astype("datetime64[M]")).astype(np.int64) + 1
     mon = dob.astype("datetime64[M]").astype(np.int64) % 12 + 1
     u = rng.random((4, len(dob)))
-    swapped = year + "-" + pd.Series(day).map("{:02d}".format).to_numpy(dtype=object) + "-" + pd.Series(mon).map("{:02d}".format).to_numpy(dtype=object)
-    out = np.where((u[0] < noise.dob_swap) & (day <= 12) & (day != mon), swapped, full)
+    out = full.copy()
+    for i in np.flatnonzero((u[0] < noise.dob_swap) & (day <= 12) & (day != mon)).tolist():
+        out[i] = f"{year[i]}-{int(day[i]):02d}-{int(mon[i]):02d}"
     partial = u[1] < noise.dob_partial
     out = np.where(partial, np.where(u[2] < 0.5, year, month), out)
     out = np.where(u[3] < noise.dob_missing, "", out)
     return np.asarray(out, dtype=object)
 
 
-def render_aliases(df: pd.DataFrame, rng: np.random.Generator, mask: np.ndarray) -> StrArray:
+def render_aliases(df: Canon, rng: np.random.Generator, mask: np.ndarray) -> StrArray:
     """'forenames surname' aliases: another forename, or another surname, of the same origin."""
-    out = np.full(len(df), "", dtype=object)
+    out = np.full(len(mask), "", dtype=object)
     idx = np.flatnonzero(mask)
     if not len(idx):
         return out
     pool = names()
     r = _pick(rng, len(idx))
+    origin, sexes, surname, first = df["origin"], df["sex"], df["surname"], df["first"]
     for j, i in enumerate(idx):
-        origin = str(df["origin"].iat[i])
-        sex = "F" if df["sex"].iat[i] == "F" else "M"
+        o = str(origin[i])
+        sex = "F" if sexes[i] == "F" else "M"
         if r[j] % 2:
-            fore = pool.forenames.get((origin, sex), pool.forenames[("british", sex)])
-            out[i] = f"{fore[r[j] % len(fore)]} {df['surname'].iat[i]}"
+            fore = pool.forenames.get((o, sex), pool.forenames[("british", sex)])
+            out[i] = f"{fore[r[j] % len(fore)]} {surname[i]}"
         else:
-            sur = pool.surnames.get(origin, pool.surnames["british"])
-            out[i] = f"{df['first'].iat[i]} {sur[(r[j] >> 4) % len(sur)]}"
+            sur = pool.surnames.get(o, pool.surnames["british"])
+            out[i] = f"{first[i]} {sur[(r[j] >> 4) % len(sur)]}"
     return out
 
 
-def canonical_address(df: pd.DataFrame) -> StrArray:
+def canonical_address(df: Canon) -> StrArray:
     """'Flat 3, Building, 27 Victoria Street' as the true entity's address line."""
-    flat = df["flat"].to_numpy(dtype=object)
-    building = df["building"].to_numpy(dtype=object)
-    number = df["number"].to_numpy(dtype=object)
-    street = df["street"].to_numpy(dtype=object) + " " + df["suffix"].to_numpy(dtype=object)
+    flat = _strs(df["flat"])
+    building = _strs(df["building"])
+    number = _strs(df["number"])
+    street = _strs(df["street"]) + " " + _strs(df["suffix"])
     line = np.where(number == "", street, number + " " + street)
     line = np.where(building == "", line, building + ", " + line)
     line = np.where(flat == "", line, "Flat " + flat + ", " + line)
     return np.asarray(line, dtype=object)
 
 
-def render_locations(df: pd.DataFrame, rng: np.random.Generator, noise: NoiseConfig, style: SourceStyle) -> pd.DataFrame:
-    n = len(df)
-    flat = df["flat"].to_numpy(dtype=object)
-    building = df["building"].to_numpy(dtype=object)
-    number = df["number"].to_numpy(dtype=object)
-    suffix = df["suffix"].to_numpy(dtype=object)
+def _abbreviations() -> dict[str, str]:
     _, suffixes, abbrevs, _ = streets()
-    abbrev = pd.Series(suffix).map(dict(zip(suffixes, abbrevs, strict=True))).fillna(pd.Series(suffix)).to_numpy(dtype=object)
-    street_full = df["street"].to_numpy(dtype=object) + " " + suffix
-    street_abbr = df["street"].to_numpy(dtype=object) + " " + abbrev
-    canonical = canonical_address(df)
-    u = rng.random((6, n))
-    choice = (u[1] * 4).astype(int)
+    return {str(s): str(a) for s, a in zip(suffixes, abbrevs, strict=True) if isinstance(a, str)}
+
+
+def _address_variants(df: Canon, canonical: StrArray, choice: np.ndarray) -> StrArray:
+    """The address written differently, one of four ways by ``choice`` (0-3)."""
+    flat = _strs(df["flat"])
+    building = _strs(df["building"])
+    number = _strs(df["number"])
+    short_suffix = _abbreviations()
+    abbrev = _objects([short_suffix.get(s, s) for s in _strs(df["suffix"]).tolist()])
+    street_abbr = _strs(df["street"]) + " " + abbrev
     # variant 0: abbreviated street suffix
-    v0 = canonical_address(df.assign(suffix=abbrev))
+    v0 = canonical_address({**df, "suffix": abbrev})
     # variant 1: flat number dropped (or abbreviated suffix when there is no flat)
-    v1 = np.where(flat == "", v0, canonical_address(df.assign(flat="")))
+    v1 = np.where(flat == "", v0, canonical_address({**df, "flat": np.full(len(flat), "", dtype=object)}))
     # variant 2: upper case, no commas
-    v2 = pd.Series(canonical).str.upper().str.replace(",", "", regex=False).to_numpy(dtype=object)
+    v2 = _objects([a.upper().replace(",", "") for a in canonical.tolist()])
     # variant 3: '3/27 Victoria St' for flats, else number and street without building
     short = np.where(number == "", street_abbr, number + " " + street_abbr)
     v3 = np.where((flat != "") & (building == ""), flat + "/" + short, np.where(building == "", short, building + " " + short))
-    variant = np.select([choice == 0, choice == 1, choice == 2], [v0, v1, v2], v3)
-    address = np.where(u[0] < noise.address_variant, variant, canonical)
-    del street_full
-    postcode = df["postcode"].to_numpy(dtype=object)
-    pc_var = np.where(u[2] < 0.5, pd.Series(postcode).str.replace(" ", "", regex=False).to_numpy(dtype=object), pd.Series(postcode).str.lower().to_numpy(dtype=object))
+    return np.asarray(np.select([choice == 0, choice == 1, choice == 2], [v0, v1, v2], v3), dtype=object)
+
+
+def render_locations(df: Canon, rng: np.random.Generator, noise: NoiseConfig, style: SourceStyle) -> dict[str, np.ndarray]:
+    n = len(df["eid"])
+    canonical = canonical_address(df)
+    u = rng.random((6, n))
+    address = canonical.copy()
+    varied = np.flatnonzero(u[0] < noise.address_variant)
+    if len(varied):
+        address[varied] = _address_variants(
+            {c: np.asarray(df[c])[varied] for c in ("flat", "building", "number", "street", "suffix")},
+            canonical[varied], (u[1][varied] * 4).astype(int))
+    postcode = _strs(df["postcode"])
+    pc_var = np.where(u[2] < 0.5, _objects([p.replace(" ", "") for p in postcode.tolist()]),
+                      _objects([p.lower() for p in postcode.tolist()]))
     postcode = np.where(u[3] < noise.postcode_variant, pc_var, postcode)
     postcode = np.where(u[4] < noise.postcode_missing, "", postcode)
     v = rng.random((4, n))
-    town = df["town"].to_numpy(dtype=object)
-    town = np.where(v[0] < style.town, np.where(v[1] < 0.15, pd.Series(town).str.upper().to_numpy(dtype=object), town), "")
+    town = _strs(df["town"])
+    town = np.where(v[0] < style.town, _upper_where(town, v[1] < 0.15), "")
     coords = v[2] < style.coordinates
-    return pd.DataFrame(
-        {
-            "address": address,
-            "town": town,
-            "postcode": postcode,
-            "uprn": np.where(v[3] < style.uprn, df["uprn"].astype(str).to_numpy(dtype=object), ""),
-            "latitude": np.where(coords, df["latitude"].map("{:.6f}".format).to_numpy(dtype=object), ""),
-            "longitude": np.where(coords, df["longitude"].map("{:.6f}".format).to_numpy(dtype=object), ""),
-            "kind": df["kind"].to_numpy(dtype=object),
-        }
-    )
+    uprn, lat, lon = df["uprn"].tolist(), df["latitude"].tolist(), df["longitude"].tolist()
+    return {
+        "address": _strs(address),
+        "town": _strs(town),
+        "postcode": _strs(postcode),
+        "uprn": _objects([str(uprn[i]) if keep else "" for i, keep in enumerate((v[3] < style.uprn).tolist())]),
+        "latitude": _objects([f"{lat[i]:.6f}" if keep else "" for i, keep in enumerate(coords.tolist())]),
+        "longitude": _objects([f"{lon[i]:.6f}" if keep else "" for i, keep in enumerate(coords.tolist())]),
+        "kind": _strs(df["kind"]),
+    }
 
 
 def render_phone(values: StrArray, u: np.ndarray, rate: float) -> StrArray:
     """'07700900123' as 07..., '07700 900123', '+447700900123' or '447700900123'."""
-    s = pd.Series(values, dtype=object)
-    national = s.str.slice(1)
-    intl = np.where(u < rate / 2, "+44" + national, "44" + national)
-    spaced = s.str.slice(0, 5) + " " + s.str.slice(5)
-    local = np.where(u > 0.8, spaced.to_numpy(dtype=object), values)
-    return np.asarray(np.where(u < rate, intl, local), dtype=object)
+    out = []
+    for s, x in zip(values.tolist(), u.tolist(), strict=True):
+        if x < rate:
+            out.append(("+44" if x < rate / 2 else "44") + s[1:])
+        elif x > 0.8:
+            out.append(s[:5] + " " + s[5:])
+        else:
+            out.append(s)
+    return _objects(out)
 
 
-def render_objects(df: pd.DataFrame, rng: np.random.Generator, noise: NoiseConfig) -> pd.DataFrame:
-    kind = df["kind"].to_numpy(dtype=object)
-    value = df["value"].to_numpy(dtype=object).copy()
-    u = rng.random((2, len(df)))
+def render_objects(df: Canon, rng: np.random.Generator, noise: NoiseConfig) -> dict[str, np.ndarray]:
+    kind = _strs(df["kind"])
+    value = _strs(df["value"]).copy()
+    u = rng.random((2, len(kind)))
     phone = kind == "phone"
     if phone.any():
         value[phone] = render_phone(value[phone], u[0][phone], noise.phone_international)
     veh = kind == "vehicle"
     if veh.any():
-        s = pd.Series(value[veh], dtype=object)
-        alt = np.where(u[1][veh] < 0.5, s.str.replace(" ", "", regex=False).to_numpy(dtype=object), s.str.lower().to_numpy(dtype=object))
+        vals = value[veh].tolist()
+        alt = _objects([s.replace(" ", "") if x < 0.5 else s.lower() for s, x in zip(vals, u[1][veh].tolist(), strict=True)])
         value[veh] = np.where(u[0][veh] < noise.vrm_variant, alt, value[veh])
     bank = kind == "bank-account"
     if bank.any():
-        s = pd.Series(value[bank], dtype=object)
-        alt = np.where(u[1][bank] < 0.5, s.str.replace("-", "", regex=False).to_numpy(dtype=object), s.str.replace(r"[- ]", "", regex=True).to_numpy(dtype=object))
+        vals = value[bank].tolist()
+        alt = _objects([s.replace("-", "") if x < 0.5 else re.sub(r"[- ]", "", s) for s, x in zip(vals, u[1][bank].tolist(), strict=True)])
         value[bank] = np.where(u[0][bank] < 0.5, alt, value[bank])
-    return pd.DataFrame({"kind": kind, "value": value, "description": df["description"].to_numpy(dtype=object)})
+    return {"kind": kind, "value": value, "description": _strs(df["description"])}
 
 
-def render_organisations(df: pd.DataFrame, rng: np.random.Generator, noise: NoiseConfig, style: SourceStyle, register: bool) -> pd.DataFrame:
-    name = df["name"].to_numpy(dtype=object)
+def render_organisations(df: Canon, rng: np.random.Generator, noise: NoiseConfig, style: SourceStyle, register: bool) -> dict[str, np.ndarray]:
+    name = _strs(df["name"])
+    n = len(name)
     if not register:
-        u = rng.random((3, len(df)))
-        s = pd.Series(name, dtype=object)
-        base = s.str.replace(r" LIMITED$| LTD$", "", regex=True).str.title()
-        alt = np.select(
-            [u[1] < 0.3, u[1] < 0.6, u[1] < 0.8],
-            [(base + " Ltd").to_numpy(dtype=object), (base + " Limited").to_numpy(dtype=object), (base + " Ltd.").to_numpy(dtype=object)],
-            base.str.replace("&", "and", regex=False).to_numpy(dtype=object),
-        )
-        name = np.where(u[0] < noise.company_name_variant, alt, name)
-        number = np.where(u[2] < style.company_number, df["company_number"].to_numpy(dtype=object), "")
-        inc = np.full(len(df), "", dtype=object)
+        u = rng.random((3, n))
+        if n:
+            # a few rows per source: pandas' (pyarrow) title-casing is kept as is
+            s = pd.Series(name, dtype=object)
+            base = s.str.replace(r" LIMITED$| LTD$", "", regex=True).str.title()
+            alt = np.select(
+                [u[1] < 0.3, u[1] < 0.6, u[1] < 0.8],
+                [(base + " Ltd").to_numpy(dtype=object), (base + " Limited").to_numpy(dtype=object), (base + " Ltd.").to_numpy(dtype=object)],
+                base.str.replace("&", "and", regex=False).to_numpy(dtype=object),
+            )
+            name = np.where(u[0] < noise.company_name_variant, alt, name)
+        number = np.where(u[2] < style.company_number, _strs(df["company_number"]), "")
+        inc = np.full(n, "", dtype=object)
     else:
-        number = df["company_number"].to_numpy(dtype=object)
-        inc = df["incorporated"].to_numpy(dtype=object)
-    return pd.DataFrame(
-        {
-            "name": name,
-            "company_number": number,
-            "kind": df["kind"].to_numpy(dtype=object),
-            "incorporated": inc,
-            "dissolved": df["dissolved"].to_numpy(dtype=object) if register else np.full(len(df), "", dtype=object),
-            "sic_code": df["sic_code"].to_numpy(dtype=object) if register else np.full(len(df), "", dtype=object),
-        }
-    )
+        number = _strs(df["company_number"])
+        inc = _strs(df["incorporated"])
+    return {
+        "name": _strs(name),
+        "company_number": _strs(number),
+        "kind": _strs(df["kind"]),
+        "incorporated": inc,
+        "dissolved": _strs(df["dissolved"]) if register else np.full(n, "", dtype=object),
+        "sic_code": _strs(df["sic_code"]) if register else np.full(n, "", dtype=object),
+    }

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from toex.synth.refdata import postcodes, premises, streets, zipf_weights
+from toex.synth.tables import Columns, object_frame
 
 #: Mixing constant of the UPRN bijection (odd, so ids map to distinct numbers).
 _UPRN_MULT = 2_654_435_761
@@ -19,6 +20,13 @@ def uprn_of(eid: np.ndarray) -> np.ndarray:
 def make_locations(
     rng: np.random.Generator, force: str, eids: np.ndarray, kind: str, premise: str | None = None
 ) -> pd.DataFrame:
+    """:func:`location_columns` as a DataFrame."""
+    return object_frame(dict(location_columns(rng, force, eids, kind, premise)))
+
+
+def location_columns(
+    rng: np.random.Generator, force: str, eids: np.ndarray, kind: str, premise: str | None = None
+) -> Columns:
     """``len(eids)`` new locations in ``force``.
 
     kind: residential | hmo | commercial | hotel | public | care (a care home, written
@@ -48,19 +56,17 @@ def make_locations(
     num = number.astype(str).astype(object)
     if kind == "public":
         num = np.full(n, "", dtype=object)
-    return pd.DataFrame(
-        {
-            "eid": eids.astype(np.int64),
-            "flat": flat,
-            "building": building,
-            "number": num,
-            "street": street,
-            "suffix": suffix,
-            "town": pc.town[at],
-            "postcode": pc.postcode[at],
-            "latitude": np.round(pc.latitude[at] + rng.normal(0, 0.0004, n), 6),
-            "longitude": np.round(pc.longitude[at] + rng.normal(0, 0.0006, n), 6),
-            "kind": out_kind,
-            "uprn": uprn_of(eids),
-        }
-    )
+    return {
+        "eid": eids.astype(np.int64),
+        "flat": flat,
+        "building": building,
+        "number": num,
+        "street": street,
+        "suffix": suffix,
+        "town": pc.town[at],
+        "postcode": pc.postcode[at],
+        "latitude": np.round(pc.latitude[at] + rng.normal(0, 0.0004, n), 6),
+        "longitude": np.round(pc.longitude[at] + rng.normal(0, 0.0006, n), 6),
+        "kind": np.full(n, out_kind, dtype=object),
+        "uprn": uprn_of(eids),
+    }

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from toex.synth.tables import truth_id
+from toex.synth.tables import Columns, string_array, truth_ids
 
 
 class TruthWriter:
@@ -36,33 +36,38 @@ class TruthWriter:
             path.unlink(missing_ok=True)
         self._seen_persons: set[int] = set()
 
-    def _append(self, path: Path, df: pd.DataFrame) -> None:
-        table = pa.Table.from_pandas(df.astype(str), preserve_index=False)
+    def _append(self, path: Path, columns: Columns) -> None:
+        table = pa.table({c: string_array(v) for c, v in columns.items()})
         opts = pacsv.WriteOptions(include_header=not path.exists(), quoting_style="needed")
         with path.open("ab") as fh:
             pacsv.write_csv(table, fh, write_options=opts)
 
-    def records(self, df: pd.DataFrame) -> None:
-        if len(df):
-            self._append(self._records, df.loc[:, ["source", "ref", "kind", "entity_id"]])
+    def records(self, columns: Columns) -> None:
+        """Append truth rows given as columns source, ref, kind, entity_id."""
+        if len(columns["ref"]):
+            self._append(self._records, {c: columns[c] for c in ("source", "ref", "kind", "entity_id")})
 
     def persons(self, people: pd.DataFrame) -> None:
         """Canonical attributes of true people (each written once)."""
         eids = people["eid"].to_numpy(dtype=np.int64)
-        new = ~pd.Series(eids).isin(self._seen_persons).to_numpy()
-        new &= ~pd.Series(eids).duplicated().to_numpy()
-        df = people[new]
-        if not len(df):
+        seen = self._seen_persons
+        new = np.fromiter((e not in seen for e in eids.tolist()), dtype=bool, count=len(eids))
+        first = np.zeros(len(eids), dtype=bool)
+        if len(eids):
+            first[np.unique(eids, return_index=True)[1]] = True
+        keep = np.flatnonzero(new & first)
+        if not len(keep):
             return
-        self._seen_persons.update(int(e) for e in df["eid"])
-        forenames = np.where(df["middle"] == "", df["first"], df["first"] + " " + df["middle"])
-        out = pd.DataFrame({
-            "entity_id": [truth_id("person", int(e)) for e in df["eid"]],
-            "forenames": forenames, "surname": df["surname"].to_numpy(dtype=object),
-            "dob": np.datetime_as_string(df["dob"].to_numpy(dtype="datetime64[D]"), unit="D"),
-            "sex": df["sex"].to_numpy(dtype=object),
+        seen.update(eids[keep].tolist())
+        first_name = people["first"].to_numpy(dtype=object)[keep]
+        middle = people["middle"].to_numpy(dtype=object)[keep]
+        self._append(self._persons, {
+            "entity_id": truth_ids("person", eids[keep]),
+            "forenames": np.where(middle == "", first_name, first_name + " " + middle),
+            "surname": people["surname"].to_numpy(dtype=object)[keep],
+            "dob": np.datetime_as_string(people["dob"].to_numpy(dtype="datetime64[D]")[keep], unit="D").astype(object),
+            "sex": people["sex"].to_numpy(dtype=object)[keep],
         })
-        self._append(self._persons, out)
 
     def write_json(self, name: str, data: Any) -> None:
         (self.root / name).write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8")

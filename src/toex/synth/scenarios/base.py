@@ -18,7 +18,7 @@ import pandas as pd
 from toex.synth.background import company_numbers, source_specs, vehicle_descriptions, vrms
 from toex.synth.config import SynthConfig
 from toex.synth.names import sample_forenames, sample_middles, sample_surnames
-from toex.synth.places import make_locations
+from toex.synth.places import location_columns
 from toex.synth.refdata import force_ids, names, region_of
 from toex.synth.tables import KIND_FRAMES, SourceData, SourceSpec, truth_id
 from toex.synth.timeline import Timeline, age_on, to_days, to_seconds
@@ -138,8 +138,8 @@ class Planter:
     def location(self, rng: np.random.Generator, force: str, kind: str, premise: str | None = None,
                  building: str | None = None) -> int:
         eid = self._id("location")
-        df = make_locations(rng, force, np.array([eid]), kind, premise)
-        row = df.iloc[0].to_dict()
+        cols = location_columns(rng, force, np.array([eid]), kind, premise)
+        row = {c: v[0].item() if isinstance(v[0], np.generic) else v[0] for c, v in cols.items()}
         if building is not None:
             row["building"] = building
         self._locations[eid] = row
