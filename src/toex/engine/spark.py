@@ -305,7 +305,8 @@ class SparkEngine(Engine):
             self._set_stored(name, frame)
 
     def _set_temp(self, name: str, frame: DataFrame) -> None:
-        frame = frame.localCheckpoint(eager=True)
+        # materialised on first use and kept: later statements read it, never recompute it
+        frame = frame.localCheckpoint(eager=False)
         frame.createOrReplaceTempView(name)
         self._temps.add(name)
 
@@ -340,7 +341,10 @@ class SparkEngine(Engine):
             self._set_stored(name, kept)
 
     def _drop(self, tree: exp.Drop) -> None:
-        name = table_name(tree.this)
+        for target in tree.args.get("tables") or [tree.this]:
+            self._drop_one(table_name(target), bool(tree.args.get("exists")))
+
+    def _drop_one(self, name: str, if_exists: bool) -> None:
         if name in self._temps:
             self.spark.catalog.dropTempView(name)
             self._temps.discard(name)
@@ -350,7 +354,7 @@ class SparkEngine(Engine):
                 self._pending.pop(name, None)
                 self._dropped.add(name)
                 self.spark.catalog.dropTempView(name)
-        elif not tree.args.get("exists"):
+        elif not if_exists:
             raise EngineError(f"spark: no table {name!r} to drop")
 
     # -- the rest of the surface ----------------------------------------------
@@ -382,13 +386,15 @@ class SparkEngine(Engine):
                 str(path), schema=schema, header=True, mode="PERMISSIVE", columnNameOfCorruptRecord="__corrupt",
                 multiLine=True, sep=options.delimiter, quote='"', escape='"', encoding=options.encoding,
                 enforceSchema=True)
-            numbered = _numbered(raw, path.name).localCheckpoint(eager=True)
-            bad = numbered.where("__corrupt IS NOT NULL").select("__line", "__corrupt").orderBy("__line").collect()
+            numbered = _numbered(raw, path.name).localCheckpoint(eager=False)
+            bad_rows = F.filter(F.collect_list(F.struct("__line", "__corrupt")), lambda r: r["__corrupt"].isNotNull())
+            summary = numbered.agg(F.count_if(F.col("__corrupt").isNull()), bad_rows).collect()[0]
         except Exception as exc:
             raise UnreadableFileError(path, f"cannot be read: {_first_line(exc)}") from exc
-        rejects = tuple(Reject(int(r[0]), _reject_reason(str(r[1]), options), str(r[1])) for r in bad)
+        bad = sorted((int(r[0]), str(r[1])) for r in summary[1])
+        rejects = tuple(Reject(line, _reject_reason(raw_text, options), raw_text) for line, raw_text in bad)
         self._set_temp(table, numbered.where("__corrupt IS NULL").drop("__corrupt"))
-        return self.count(table), rejects
+        return int(summary[0]), rejects
 
     def stage_parquet(self, path: Path, table: str) -> tuple[tuple[str, ...], int]:
         try:

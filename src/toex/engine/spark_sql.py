@@ -47,6 +47,17 @@ def java_format(fmt: str, *, parsing: bool) -> str:
     return "".join(out)
 
 
+#: Words sqlglot's DuckDB reader takes as keywords that toex uses as column names.
+_NOT_KEYWORDS = frozenset({"FORCE"})
+
+
+class ToexDuckDB(DuckDB):
+    """sqlglot's DuckDB dialect, reading toex's column names (``force``) as names."""
+
+    class Tokenizer(DuckDB.Tokenizer):
+        KEYWORDS = {k: v for k, v in DuckDB.Tokenizer.KEYWORDS.items() if k not in _NOT_KEYWORDS}
+
+
 class SparkDialect(Dialect):
     """Spark SQL's vocabulary for what DuckDB says its own way."""
 
@@ -123,7 +134,7 @@ def bind(sql: str, params: Params) -> str:
     """``sql`` with its ``?`` and ``$name`` placeholders replaced by literals (tokens, never text search)."""
     if params is None:
         return sql
-    tokens = DuckDB().tokenize(sql)
+    tokens = ToexDuckDB().tokenize(sql)
     pieces: list[str] = []
     last, position = 0, 0
     i = 0
@@ -161,7 +172,7 @@ def _named(params: Params, name: str, sql: str) -> Any:
 def parse(sql: str) -> exp.Expr:
     """One statement of toex SQL as a sqlglot tree (DuckDB reader)."""
     try:
-        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+        statements = [s for s in sqlglot.parse(sql, read=ToexDuckDB) if s is not None]
     except sqlglot.errors.ParseError as exc:
         raise EngineError(f"spark: cannot read the statement ({str(exc).splitlines()[0]}): {sql.strip()[:500]}") from exc
     if len(statements) != 1:
@@ -197,7 +208,8 @@ def table_name(node: exp.Expr) -> str:
     """The bare name of a table target (``Schema`` wraps it when columns are listed)."""
     target = node.this if isinstance(node, exp.Schema) else node
     if not isinstance(target, exp.Table):
-        raise EngineError(f"spark: expected a table name, found {target.sql(dialect='duckdb')}")
+        found = "nothing" if target is None else target.sql(dialect="duckdb")
+        raise EngineError(f"spark: expected a table name, found {found}")
     return target.name
 
 
