@@ -88,7 +88,7 @@ def test_day_month_transposition(featured: Store) -> None:
 def test_dropped_middle_name_and_partial_dob(featured: Store) -> None:
     got = levels(featured, "mid-1", "mid-2")
     assert got["forenames"] == "first forename the same"
-    assert got["dob"] == "partial date, agreeing"
+    assert got["dob"] == "partial date, year and month agreeing"
 
 
 def test_twins_contradict_on_forenames(featured: Store) -> None:

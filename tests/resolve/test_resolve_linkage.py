@@ -123,3 +123,29 @@ def test_accuracy_on_synthetic_data(trained: Store, synthetic: tuple[Path, Path]
 #: Floors a little under what was measured on this dataset (see docs/benchmarks.md).
 PERSON_PAIRWISE_F1 = 0.95
 PERSON_CLUSTER_F1 = 0.95
+
+
+def _partition(store: Store) -> set[frozenset[tuple[str, str]]]:
+    groups: dict[str, set[tuple[str, str]]] = {}
+    for source, ref, entity_id in store.fetchall(
+            "SELECT source_id, ref, entity_id FROM entity_records WHERE kind = 'person'"):
+        groups.setdefault(entity_id, set()).add((source, ref))
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_new_source_scores_only_new_pairs_and_matches_a_full_run(trained: Store, tmp_path: Path) -> None:
+    again = resolve(trained, ResolveConfig())
+    assert again.incremental and again.records_new == 0 and again.pairs_scored == 0 and again.pairs_reused > 0
+    add_hard_sources(trained, tmp_path)
+    added = resolve(trained, ResolveConfig())
+    assert added.incremental and not added.trained and added.records_new == len(HARD) + len(OTHER) + len(INTEL)
+    assert added.pairs_reused == again.pairs_reused  # the old pairs, as they were scored
+    involving_new = trained.scalar(
+        "SELECT count(*) FROM person_match_pairs WHERE match_weight IS NOT NULL "
+        "AND (source_id_l LIKE 'hand-%' OR source_id_r LIKE 'hand-%')")
+    assert 0 < added.pairs_scored == involving_new  # only pairs with a new record were scored
+    incremental = _partition(trained)
+    assert entity(trained, "hand-custody", "H1") == entity(trained, "hand-intel", "I1")
+    full = resolve(trained, ResolveConfig(), incremental=False)
+    assert not full.incremental and full.pairs_scored >= added.pairs_scored + added.pairs_reused - 5
+    assert _partition(trained) == incremental

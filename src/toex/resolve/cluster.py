@@ -6,7 +6,7 @@ people together through one weak or wrong link. toex clusters in two steps:
 1. connected components over the *linkable* pairs: at or above the threshold,
    no contradiction (different PNC ids, different sex, dates of birth two or
    more years apart, forenames that share nothing, an analyst's 'different'),
-   plus every analyst 'same' decision (must-link);
+   not agreeing on names alone (unless ``names_alone``), plus every analyst 'same' decision (must-link);
 2. every component of three or more records is rebuilt by a constrained
    best-link merge: its links strongest first (analyst decisions before all),
    two groups merge only when
@@ -34,7 +34,7 @@ from toex.resolve import db
 from toex.resolve.config import ResolveConfig
 from toex.store import Store
 
-PAIRS = "__rs_pairs"          # uid_l, uid_r, match_probability, contradiction, decision
+PAIRS = "__rs_pairs"          # uid_l, uid_r, match_probability, contradiction, names_only, decision
 CLUSTERS = "__rs_clusters"    # unique_id, cluster
 CUTS = "__rs_cuts"            # uid_l, uid_r, cut
 
@@ -68,7 +68,7 @@ def _components(store: Store, config: ResolveConfig) -> pd.DataFrame:
     n = int(db.value(store, "SELECT coalesce(max(unique_id), 0) + 1 FROM person_features"))
     edges = store.execute(
         f"SELECT uid_l, uid_r FROM {PAIRS} WHERE decision = 'same' OR (decision IS NULL AND contradiction IS NULL "
-        f"AND match_probability >= {config.threshold})"
+        f"AND match_probability >= {config.threshold}{'' if config.names_alone else ' AND NOT names_only'})"
     ).fetchnumpy()
     graph = ig.Graph(n=n, edges=np.column_stack([edges["uid_l"], edges["uid_r"]]).tolist())
     membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
@@ -112,7 +112,7 @@ def _refine(components: pd.DataFrame, edges: pd.DataFrame, conflicts: pd.DataFra
             support[a].add(b)
             support[b].add(a)
     cuts: list[tuple[int, int, str]] = []
-    ordered = edges.sort_values(["must", "match_probability", "uid_l", "uid_r"], ascending=[False, False, True, True])
+    ordered = edges.sort_values(["must", "match_probability", "rank_a", "rank_b"], ascending=[False, False, True, True])
     for a, b, p, must in ordered[["uid_l", "uid_r", "match_probability", "must"]].itertuples(index=False):
         ra, rb = groups.find(a), groups.find(b)
         if ra == rb:
@@ -144,9 +144,17 @@ def cluster(store: Store, config: ResolveConfig, contradiction_sql: str) -> None
     store.execute("CREATE OR REPLACE TEMP TABLE __rs_components AS SELECT * FROM __rs_components_df")
     store.con.unregister("__rs_components_df")
     conflicts = store.execute(_conflicts_sql(config, contradiction_sql)).df()
+    # ties are broken by the records' (source, ref) order, not their run-specific numbering
+    store.execute("CREATE OR REPLACE TEMP TABLE __rs_rank AS "
+                  "SELECT unique_id, row_number() OVER (ORDER BY source_id, ref) AS rank FROM person_features")
     edges = store.execute(f"""
-        SELECT p.uid_l, p.uid_r, p.match_probability, coalesce(p.decision = 'same', FALSE) AS must
+        SELECT p.uid_l, p.uid_r,
+               CASE WHEN p.names_only AND NOT {config.names_alone} THEN least(p.match_probability, {config.review_floor})
+                    ELSE p.match_probability END AS match_probability,
+               coalesce(p.decision = 'same', FALSE) AS must,
+               least(kl.rank, kr.rank) AS rank_a, greatest(kl.rank, kr.rank) AS rank_b
         FROM {PAIRS} p JOIN __rs_components c ON c.unique_id = p.uid_l
+        JOIN __rs_rank kl ON kl.unique_id = p.uid_l JOIN __rs_rank kr ON kr.unique_id = p.uid_r
         JOIN __rs_components c2 ON c2.unique_id = p.uid_r AND c2.component = c.component
         WHERE c.component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)
           AND coalesce(p.decision, '') <> 'different'""").df()

@@ -102,9 +102,11 @@ def date_of_birth() -> PersonComparison:
         Level("the same", "dob_l = dob_r"),
         Level("day and month transposed",
               "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r"),
-        Level("partial date, agreeing",
+        Level("partial date, year and month agreeing",
+              "(dob_l IS NULL OR dob_r IS NULL) AND dob_year_l = dob_year_r AND dob_month_l = dob_month_r"),
+        Level("partial date, year agreeing",
               "(dob_l IS NULL OR dob_r IS NULL) AND dob_year_l = dob_year_r "
-              "AND (dob_month_l IS NULL OR dob_month_r IS NULL OR dob_month_l = dob_month_r)"),
+              "AND (dob_month_l IS NULL OR dob_month_r IS NULL)"),
         Level("one digit different", f"{full} AND levenshtein(CAST(dob_l AS VARCHAR), CAST(dob_r AS VARCHAR)) <= 1"),
         Level("year off by one, day and month the same",
               "abs(dob_year_l - dob_year_r) = 1 AND coalesce(dob_month_l = dob_month_r, TRUE) "
@@ -194,3 +196,37 @@ def contradiction_sql(left: str = "l", right: str = "r") -> str:
         for name, reason in CONTRADICTION_REASONS.items()
     )
     return f"CASE {whens} END"
+
+
+def contradiction_from_gammas(prefix: str = "") -> str:
+    """The same as :func:`contradiction_sql`, read from Splink's comparison vector (``gamma_*``) and the
+    retained ``fn1_l``/``fn1_r`` of a predictions row: no second pass over the features."""
+    unrelated = re.sub(r"\b(fn1_[lr])\b", rf"{prefix}\1", _FORENAMES_UNRELATED)
+    extra = {"forenames": unrelated}
+    whens = " ".join(
+        f"WHEN {prefix}gamma_{name} = 0 AND {extra.get(name, 'TRUE')} THEN '{reason}'"
+        for name, reason in CONTRADICTION_REASONS.items()
+    )
+    return f"CASE {whens} END"
+
+
+#: Reason given when a pair above the threshold agrees on names alone.
+NAMES_ONLY = "names only: no date of birth, PNC id, phone or address to confirm"
+
+
+def names_only_from_gammas(prefix: str = "") -> str:
+    """SQL: TRUE when a pair has no evidence beyond names (and sex): no date of birth on one side and no shared
+    PNC id, phone or address. Common names recur (people named alike are not rare), so such a pair is
+    linked only when ``ResolveConfig.names_alone`` allows it; otherwise it goes to review."""
+    return (f"({prefix}gamma_dob = -1 AND {prefix}gamma_pnc <> 1 AND {prefix}gamma_phone <> 1 "
+            f"AND {prefix}gamma_address <= 0)")
+
+
+def names_only_from_explanation(expr: str) -> str:
+    """:func:`names_only_from_gammas` read back from a stored explanation (pairs reused by an incremental run)."""
+    by_name = {c.name: c for c in all_comparisons()}
+    conds = [f"contains({expr}, 'dob: {by_name['dob'].gamma_labels()[-1]} (')"]
+    for name in ("pnc", "phone", "address"):
+        conds += [f"NOT contains({expr}, '{name}: {label} (')"
+                  for gamma, label in by_name[name].gamma_labels().items() if gamma >= 1]
+    return "(" + " AND ".join(conds) + ")"

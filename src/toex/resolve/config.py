@@ -10,19 +10,27 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 #: Candidate pairs for prediction. Each rule is an equi-join so no rule compares
-#: all pairs; together they catch every error pattern the comparisons score
-#: (a typo in one name is caught by the rules that do not use that name, a
-#: swap by the swap rule, a wrong date of birth by the name rule, ...).
+#: all pairs, and each is narrow: a common name ('Jack Smith') is never a block on
+#: its own, only with part of the date of birth, or when one record has no date of
+#: birth and the name is rare (``nm_rare``/``ph_rare``, see ``features.RARE_NAME``).
+#: Together they catch every error pattern the comparisons score: a wrong date of
+#: birth by the name + year / name + day-month rules, a typo in one name by the
+#: rules on the other name, typos or spellings in both names by the phonetic keys,
+#: a swap by the swap rule, anything else by a shared home, phone or PNC id.
 DEFAULT_BLOCKING: tuple[str, ...] = (
     "l.pnc = r.pnc",
-    "l.fn1_key = r.fn1_key AND l.sn_key = r.sn_key",
+    "l.fn1_key = r.fn1_key AND l.sn_key = r.sn_key AND l.dob_year = r.dob_year",
+    "l.fn1_key = r.fn1_key AND l.sn_key = r.sn_key AND l.dob_month = r.dob_month AND l.dob_day = r.dob_day",
     "l.sn_key = r.sn_key AND l.dob = r.dob",
     "l.fn1_key = r.fn1_key AND l.dob = r.dob",
-    "l.fn1_key = r.sn_key AND l.sn_key = r.fn1_key",
-    "l.sn_key = r.sn_key AND l.dob_year = r.dob_year",
+    "l.fn1_key = r.sn1_key AND l.sn1_key = r.fn1_key AND coalesce(abs(l.dob_year - r.dob_year) <= 1, TRUE)",
+    "l.fn1_ph = r.fn1_ph AND l.sn_ph = r.sn_ph AND l.dob_year = r.dob_year",
+    "l.bld1 = r.bld1",
+    "l.ph1 = r.ph1",
     "l.fn1_key = r.fn1_key AND l.dob_year = r.dob_year AND left(l.sn, 2) = left(r.sn, 2)",
-    "left(l.sn, 3) = left(r.sn, 3) AND left(l.fn1, 1) = left(r.fn1, 1) AND l.dob_year = r.dob_year",
     "l.dob = r.dob AND left(l.sn, 1) = left(r.sn, 1)",
+    "l.nm_rare = r.nm_rare AND (l.dob_year IS NULL OR r.dob_year IS NULL)",
+    "l.ph_rare = r.ph_rare AND (l.dob_year IS NULL OR r.dob_year IS NULL)",
 )
 
 #: Rules whose pairs are near-certain matches, for the prior (probability that
@@ -47,14 +55,22 @@ class ResolveConfig(BaseModel):
         description="Two groups of 2+ records joined only by links below `strong` merge only when this share of their "
         "record pairs scored at least `review_floor` (stops chains through one weak bridge).",
     )
+    names_alone: bool = Field(
+        False, description="Link pairs that agree on names alone (no date of birth on one side, no shared PNC id, "
+        "phone or address). Off: people named alike are common, so such pairs go to review instead.")
     big_cluster: int = Field(12, ge=2, description="Person entities with more records than this are flagged for review.")
     blocking_rules: tuple[str, ...] = DEFAULT_BLOCKING
     deterministic_rules: tuple[str, ...] = DETERMINISTIC_RULES
     deterministic_recall: float = Field(0.8, gt=0, le=1, description="Assumed recall of the deterministic rules (for the prior).")
     u_max_pairs: int = Field(2_000_000, ge=10_000, description="Random pairs sampled to estimate u probabilities.")
     em_rules: tuple[str, ...] = Field(
-        ("l.pnc = r.pnc", "l.dob = r.dob"),
+        ("l.pnc = r.pnc", "l.dob = r.dob", "l.fn1 = r.fn1 AND l.sn = r.sn AND l.nm_rare = r.nm_rare"),
         description="Blocking of the expectation-maximisation sessions: pairs sharing a PNC id are nearly all matches, "
-        "so they teach every other comparison's m; pairs sharing a date of birth then teach the PNC comparison.",
+        "so they teach every other comparison's m; pairs sharing a date of birth then teach the PNC comparison; pairs "
+        "sharing a rare name teach the date of birth, phone and address again on every kind of source (sources that "
+        "record no PNC id, such as the companies register with month-only dates of birth, are missing from the first).",
     )
+    m_floor: float = Field(
+        1e-4, gt=0, lt=0.1, description="m probability given to a comparison level never seen among the training "
+        "matches (e.g. a date of birth a year out when no source in training had one): it counts against a match.")
     seed: int = 42

@@ -104,7 +104,8 @@ def explain(store: Store, left: RecordRef, right: RecordRef) -> Explanation:
     backend = people.duckdb_backend(store)
     try:
         with people.quiet_splink():
-            linker = people.make_linker(backend, model)
+            # blocking keys are not features: score the pair with the comparisons only
+            linker = people.make_linker(backend, {**model, "blocking_rules_to_generate_predictions": []})
             scored = linker.inference.score_pairs([rows[0]], [rows[1]]).as_record_list()[0]
     finally:
         people.drop_work_tables(backend)

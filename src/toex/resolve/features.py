@@ -24,7 +24,11 @@ from toex.resolve import db, text
 from toex.store import Store
 
 FEATURES = "person_features"
+MATCH = "__rs_match"
 VARIANTS = "__rs_name_variants"
+
+#: A name (forename + surname) carried by more records than this is never a block on its own.
+RARE_NAME = 40
 
 #: Link roles that tie a person to a phone, and to a home-like address.
 PHONE_ROLES: tuple[str, ...] = ("uses", "keeper", "holds")
@@ -38,12 +42,37 @@ def variant_pairs() -> list[tuple[str, str, str]]:
         return [(row["name"], row["variant"], row["kind"]) for row in csv.DictReader(handle)]
 
 
+def _components(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Each name -> the alphabetically first name of its variant group (variants of variants included)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
 def load_variants(store: Store) -> None:
-    """``__rs_name_variants(token, keys, key)``: each folded name, its variants and its canonical key."""
+    """``__rs_name_variants(token, keys, key)``: each folded name, its variants and its canonical key
+    (the first name of its whole variant group, so 'mohammed', 'muhammad' and 'mohamed' share one key)."""
     store.execute(f"DROP TABLE IF EXISTS {VARIANTS}")
     store.execute("CREATE TEMP TABLE __rs_variant_raw (name VARCHAR, variant VARCHAR, kind VARCHAR)")
     try:
         store.con.executemany("INSERT INTO __rs_variant_raw VALUES (?, ?, ?)", variant_pairs())
+        folded = store.fetchall(f"""
+            SELECT DISTINCT {text.fold('name')} AS a, {text.fold('variant')} AS b FROM __rs_variant_raw
+            WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b""")
+        groups = _components([(str(a), str(b)) for a, b in folded])
+        store.execute("CREATE TEMP TABLE __rs_variant_key (token VARCHAR, key VARCHAR)")
+        store.con.executemany("INSERT INTO __rs_variant_key VALUES (?, ?)", sorted(groups.items()))
         store.execute(f"""
             CREATE TEMP TABLE {VARIANTS} AS
             WITH pairs AS (
@@ -52,25 +81,31 @@ def load_variants(store: Store) -> None:
                 SELECT a, b FROM pairs WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
                 UNION SELECT b, a FROM pairs WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
             )
-            SELECT a AS token, list_sort(list_distinct(list(b) || [a])) AS keys,
-                   list_min(list(b) || [a]) AS key
-            FROM edges GROUP BY a""")
+            SELECT e.a AS token, list_sort(list_distinct(list(e.b) || [e.a])) AS keys, any_value(k.key) AS key
+            FROM edges e JOIN __rs_variant_key k ON k.token = e.a GROUP BY e.a""")
     finally:
         store.execute("DROP TABLE IF EXISTS __rs_variant_raw")
+        store.execute("DROP TABLE IF EXISTS __rs_variant_key")
 
 
-def _base_sql() -> str:
+def _base_sql(known: bool) -> str:
+    """``known``: number the records of the previous run first (their pairs are reused) and new ones after."""
+    order, source = "source_id, ref", "persons"
+    if known:
+        order = "k.ref IS NULL, source_id, ref"
+        source = ("persons LEFT JOIN (SELECT DISTINCT source_id, ref FROM entity_records WHERE kind = 'person') k "
+                  "USING (source_id, ref)")
     pnc = "NULLIF(regexp_replace(upper(pnc_id), '[^0-9A-Z/]', '', 'g'), '')"
     pnc = f"regexp_replace({pnc}, '^([0-9]{{2,4}})/0*([0-9]+[A-Z])$', '\\1/\\2')"
     return f"""
-        SELECT row_number() OVER (ORDER BY source_id, ref) AS unique_id, source_id, ref,
+        SELECT row_number() OVER (ORDER BY {order}) AS unique_id, source_id, ref,
                {text.fold('forenames')} AS fn, {text.fold('surname')} AS sn,
                {text.tokens(text.fold('forenames'))} AS fn_tokens,
                {text.tokens(text.fold('aliases'))} AS alias_words,
                dob, dob_year, dob_month, dob_day,
                CASE WHEN upper(trim(sex)) IN ('M', 'F') THEN upper(trim(sex)) END AS sex,
                {pnc} AS pnc
-        FROM persons"""
+        FROM {source}"""
 
 
 def _alias_sql() -> str:
@@ -117,10 +152,11 @@ def _links_sql() -> str:
         FROM phone p FULL JOIN home h ON p.source_id = h.source_id AND p.ref = h.ref"""
 
 
-def build_features(store: Store) -> int:
-    """(Re)build ``person_features`` from ``persons``/``links``; return the number of matchable records."""
+def build_features(store: Store, known: bool = False) -> int:
+    """(Re)build ``person_features`` from ``persons``/``links``; return the number of matchable records.
+    With ``known`` the records already in ``entity_records`` (the previous run) get the lowest ids."""
     load_variants(store)
-    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base0 AS {_base_sql()}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base0 AS {_base_sql(known)}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base AS {_alias_sql()}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_keys AS {_name_keys_sql()}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_links AS {_links_sql()}")
@@ -143,3 +179,30 @@ def build_features(store: Store) -> int:
     for table in ("__rs_base0", "__rs_base", "__rs_keys", "__rs_links"):
         store.execute(f"DROP TABLE IF EXISTS {table}")
     return int(db.value(store, f"SELECT count(*) FROM {FEATURES}"))
+
+
+def match_sql() -> str:
+    """``person_features`` plus the blocking keys (never compared, so ``toex explain`` does not need them):
+    ``sn1_key`` canonical first word of the surname (a swapped 'Smith / Adam Oliver' has forename 'smith'
+    and surname word 'adam'), ``fn1_ph``/``sn_ph`` phonetic keys (typos and spellings in both names),
+    ``bld1``/``ph1`` one home building and one phone (shared by records of one person), ``nm_rare``/``ph_rare``
+    the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it: a record with no date of
+    birth is compared on its name alone only when the name is rare enough to mean something."""
+    sn1 = f"{text.tokens('f.sn')}[1]"
+    return f"""
+        WITH k AS (
+            SELECT f.*, coalesce(v.key, {sn1}) AS sn1_key, {text.sound('f.fn1')} AS fn1_ph, {text.sound('f.sn')} AS sn_ph,
+                   list_min(f.buildings) AS bld1, list_min(f.phones) AS ph1
+            FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
+        )
+        SELECT *,
+               CASE WHEN count(*) OVER (PARTITION BY fn1_key, sn_key) <= {RARE_NAME} THEN fn1_key || ' ' || sn_key END
+                   AS nm_rare,
+               CASE WHEN count(*) OVER (PARTITION BY fn1_ph, sn_ph) <= {RARE_NAME} THEN fn1_ph || ' ' || sn_ph END
+                   AS ph_rare
+        FROM k"""
+
+
+def build_match_table(store: Store) -> None:
+    """Materialise :func:`match_sql` once (``__rs_match``): training and scoring read it."""
+    store.execute(f"CREATE OR REPLACE TEMP TABLE {MATCH} AS {match_sql()}")

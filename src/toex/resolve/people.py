@@ -18,11 +18,12 @@ from splink.internals.database_api import DatabaseAPI
 
 from toex.resolve.comparisons import all_comparisons
 from toex.resolve.config import ResolveConfig
-from toex.resolve.features import FEATURES
+from toex.resolve.features import FEATURES, MATCH
 from toex.store import Store
 
-#: Feature columns Splink carries into the scored pairs (besides the compared ones).
-_RETAIN = ("source_id", "ref")
+#: Feature columns Splink carries into the scored pairs (besides the comparison vectors):
+#: ``fn1`` lets the contradiction check read the two forenames without a second pass over the features.
+_RETAIN = ("source_id", "ref", "fn1")
 
 
 def duckdb_backend(store: Store) -> DatabaseAPI[Any]:
@@ -57,11 +58,17 @@ def settings(config: ResolveConfig) -> dict[str, Any]:
     return creator.create_settings_dict("duckdb")
 
 
-def with_blocking(model: dict[str, Any], config: ResolveConfig) -> dict[str, Any]:
-    """A stored model with this run's blocking rules (blocking is configuration, not a trained parameter)."""
+def with_blocking(model: dict[str, Any], config: ResolveConfig, new_after: int | None = None) -> dict[str, Any]:
+    """A stored model with this run's blocking rules (blocking is configuration, not a trained parameter).
+    With ``new_after`` only pairs with a record numbered above it are blocked (Splink pairs l < r, so the
+    right record is the newer one): an incremental run scores the new records only."""
+    rules = [rule if new_after is None else f"({rule}) AND r.unique_id > {int(new_after)}" for rule in config.blocking_rules]
     out = dict(model)
+    out["additional_columns_to_retain"] = list(_RETAIN)
+    out["retain_intermediate_calculation_columns"] = True
+    out["retain_matching_columns"] = True  # Splink writes the comparison vector (gamma_*) only with these
     out["blocking_rules_to_generate_predictions"] = [
-        {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in config.blocking_rules
+        {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in rules
     ]
     return out
 
@@ -75,7 +82,7 @@ def make_linker(backend: DatabaseAPI[Any], model: dict[str, Any], table: str = F
 def train(backend: DatabaseAPI[Any], config: ResolveConfig) -> dict[str, Any]:
     """Train the model unsupervised (prior from deterministic rules, u by random sampling,
     m by expectation maximisation in two sessions); return the trained model."""
-    linker = make_linker(backend, settings(config))
+    linker = make_linker(backend, settings(config), MATCH)
     training = linker.training
     training.estimate_probability_two_random_records_match(
         list(config.deterministic_rules), recall=config.deterministic_recall)
@@ -83,12 +90,30 @@ def train(backend: DatabaseAPI[Any], config: ResolveConfig) -> dict[str, Any]:
     for rule in config.em_rules:
         training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
     model: dict[str, Any] = linker.misc.save_model_to_json()
+    return floor_unobserved(model, config.m_floor)
+
+
+def floor_unobserved(model: dict[str, Any], floor: float) -> dict[str, Any]:
+    """Give a level never seen among the training matches (Splink leaves its m empty, which scores it as no
+    evidence at all: a date of birth a year out would count for nothing) the small m ``floor``, so it counts
+    against a match; a level never seen among random pairs gets u = m (no evidence either way)."""
+    for comparison in model.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            if level.get("is_null_level") or level.get("fix_m_probability"):
+                continue
+            m = level.get("m_probability")
+            if m is None or m < floor:
+                level["m_probability"] = m = floor
+            if level.get("u_probability") is None:
+                level["u_probability"] = m
     return model
 
 
-def predict(backend: DatabaseAPI[Any], model: dict[str, Any], config: ResolveConfig) -> str:
-    """Score every blocked pair with the model; return the name of the table of scored pairs."""
-    linker = make_linker(backend, with_blocking(model, config))
+def predict(backend: DatabaseAPI[Any], model: dict[str, Any], config: ResolveConfig,
+            new_after: int | None = None) -> str:
+    """Score every blocked pair (or, with ``new_after``, every pair with a record numbered above it);
+    return the name of the table of scored pairs."""
+    linker = make_linker(backend, with_blocking(model, config, new_after), MATCH)
     scored = linker.inference.predict(threshold_match_probability=config.keep_floor, warning_mode="never")
     return str(scored.physical_name)
 

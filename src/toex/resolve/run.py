@@ -40,6 +40,9 @@ class ResolveSummary:
     records: dict[str, int] = field(default_factory=dict)
     entities: dict[str, int] = field(default_factory=dict)
     pairs_scored: int = 0
+    pairs_reused: int = 0
+    incremental: bool = False
+    records_new: int = 0
     pairs_above: int = 0
     pairs_near: int = 0
     pairs_cut: int = 0
@@ -77,21 +80,51 @@ def _person_clusters(store: Store) -> None:
         ANTI JOIN {features.FEATURES} f USING (source_id, ref)""")
 
 
+def _incremental(store: Store, config: ResolveConfig, retrain: bool) -> bool:
+    """Whether the previous run's pair scores can be reused: the stored model is kept, the last run used it
+    with the same blocking rules and keep floor, and it resolved some person records."""
+    found = None if retrain else latest_model(store)
+    if found is None:
+        return False
+    last = db.row(store, "SELECT model_id, CAST(config AS VARCHAR) FROM resolve_runs ORDER BY started_at DESC LIMIT 1")
+    if last is None or last[0] != found[0]:
+        return False
+    before = json.loads(last[1] or "{}")
+    same = (tuple(before.get("blocking_rules", ())) == config.blocking_rules
+            and before.get("keep_floor") == config.keep_floor)
+    return same and bool(db.value(store, "SELECT count(*) > 0 FROM entity_records WHERE kind = 'person'"))
+
+
 def _score_people(store: Store, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
-                  summary: ResolveSummary, step: Progress) -> None:
+                  summary: ResolveSummary, step: Progress, incremental: bool) -> None:
     step("person features")
-    n = features.build_features(store)
-    if n >= 2:
+    reuse = incremental and _incremental(store, config, retrain)
+    n = features.build_features(store, known=reuse)
+    known_upto: int | None = None
+    if reuse:
+        known_upto = int(db.value(store, f"""
+            SELECT coalesce(max(f.unique_id), 0) FROM {features.FEATURES} f
+            SEMI JOIN entity_records e ON e.kind = 'person' AND e.source_id = f.source_id AND e.ref = f.ref"""))
+        summary.incremental = True
+        summary.records_new = int(db.value(store, f"SELECT count(*) FROM {features.FEATURES} WHERE unique_id > ?",
+                                           [known_upto]))
+    predictions: str | None = None
+    if n >= 2 and not (reuse and summary.records_new == 0):
+        features.build_match_table(store)
         step("person model" + (" (training)" if retrain or latest_model(store) is None else ""))
         with people.quiet_splink():
             summary.model_id, model, summary.trained = _model(store, backend, config, retrain, n)
-            step("scoring person pairs")
-            predictions = people.predict(backend, model, config)
-        for sql in build_pairs(predictions):
-            store.execute(sql)
-    else:
-        store.execute(f"""CREATE OR REPLACE TEMP TABLE {PAIRS} (uid_l BIGINT, uid_r BIGINT, match_weight DOUBLE,
-            match_probability DOUBLE, contradiction VARCHAR, explanation VARCHAR, decision VARCHAR)""")
+            step("scoring person pairs" + (f" ({summary.records_new:,} new records)" if reuse else ""))
+            predictions = people.predict(backend, model, config, new_after=known_upto)
+        summary.pairs_scored = int(db.value(store, f"SELECT count(*) FROM {predictions}"))
+    elif reuse:
+        found = latest_model(store)
+        summary.model_id = None if found is None else found[0]
+    for sql in build_pairs(predictions, known_upto):
+        store.execute(sql)
+    if reuse:
+        summary.pairs_reused = int(db.value(store, f"SELECT count(*) FROM {PAIRS} WHERE match_weight IS NOT NULL")) \
+            - summary.pairs_scored
     step("clustering people")
     cluster(store, config, contradiction_sql())
     _person_clusters(store)
@@ -99,8 +132,12 @@ def _score_people(store: Store, backend: DatabaseAPI[Any], config: ResolveConfig
 
 def resolve(store: Store, config: ResolveConfig | None = None, *, retrain: bool = False,
             actor: str = "toex", progress: Progress | None = None,
-            backend: DatabaseAPI[Any] | None = None) -> ResolveSummary:
-    """Resolve every record in the store into entities; replace the output tables in one transaction."""
+            backend: DatabaseAPI[Any] | None = None, incremental: bool = True) -> ResolveSummary:
+    """Resolve every record in the store into entities; replace the output tables in one transaction.
+
+    With ``incremental`` (the default) and the stored model kept, the pairs the previous run scored are
+    reused and only pairs involving records new since that run are scored (then everything is clustered
+    again); ``incremental=False`` or ``retrain=True`` scores every pair."""
     config = config or ResolveConfig()
     step = progress or (lambda _message: None)
     summary = ResolveSummary(run_id="R-" + uuid.uuid4().hex[:12], model_id=None, trained=False)
@@ -108,7 +145,7 @@ def resolve(store: Store, config: ResolveConfig | None = None, *, retrain: bool 
     clock = time.perf_counter()
     backend = backend or people.duckdb_backend(store)
     try:
-        _score_people(store, backend, config, retrain, summary, step)
+        _score_people(store, backend, config, retrain, summary, step, incremental)
         summary.seconds["people"] = round(time.perf_counter() - clock, 2)
         step("places, objects, organisations")
         places.load_postcodes(store)
@@ -147,7 +184,6 @@ def _summarise(store: Store, config: ResolveConfig, summary: ResolveSummary) -> 
     for kind in KINDS:
         summary.records[kind] = int(db.value(store, "SELECT count(*) FROM entity_records WHERE kind = ?", [kind]))
         summary.entities[kind] = int(db.value(store, "SELECT count(*) FROM entities WHERE kind = ?", [kind]))
-    summary.pairs_scored = int(db.value(store, f"SELECT count(*) FROM {PAIRS} WHERE match_weight IS NOT NULL"))
     summary.pairs_above = int(db.value(store, f"SELECT count(*) FROM {PAIRS} WHERE match_probability >= ?", [config.threshold]))
     summary.pairs_near = int(db.value(store,
         f"SELECT count(*) FROM {PAIRS} WHERE match_probability >= ? AND match_probability < ?",

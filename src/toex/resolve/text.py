@@ -90,3 +90,21 @@ def company_name_key(expr: str) -> str:
     """Company name without legal form, punctuation or 'the'/'and': 'The Acme Cars Ltd.' -> 'acme cars'."""
     words = f"list_filter({tokens(fold(expr))}, lambda w: NOT list_contains({list(LEGAL_SUFFIXES)!r}, w))"
     return f"NULLIF(array_to_string({words}, ' '), '')"
+
+
+#: Sound classes (Soundex-like): letters that sound alike share a digit, vowels are '0'; h and w are dropped.
+_SOUND_CLASSES: dict[str, str] = {
+    **dict.fromkeys("aeiouy", "0"), **dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"), "l": "4", **dict.fromkeys("mn", "5"), "r": "6",
+}
+
+
+def sound(expr: str) -> str:
+    """A phonetic key of a folded name: sound classes, repeats collapsed, vowels and spaces dropped
+    ('rehman' and 'rahman' -> '655', 'alice'/'alcie' -> '42', 'catherine'/'kathryn' -> '2365').
+    Catches a typo, a transposition or a vowel spelling variant; used for blocking only."""
+    letters = "".join(_SOUND_CLASSES) + "hw "
+    key = f"translate({expr}, '{letters}', '{''.join(_SOUND_CLASSES.values())}')"
+    for digit in "0123456":
+        key = f"regexp_replace({key}, '{digit}+', '{digit}', 'g')"
+    return f"NULLIF(replace({key}, '0', ''), '')"

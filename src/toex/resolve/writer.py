@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from toex.resolve import objects, organisations, places
 from toex.resolve.cluster import CUTS, PAIRS
+from toex.resolve.comparisons import NAMES_ONLY
 from toex.resolve.config import ResolveConfig
 from toex.resolve.features import FEATURES
 
@@ -60,7 +61,8 @@ def _pairs(config: ResolveConfig) -> str:
                il.entity_id = ir.entity_id AS linked, p.explanation,
                coalesce(p.contradiction, CASE WHEN p.decision = 'different' THEN 'analyst: different' END),
                CASE WHEN il.entity_id <> ir.entity_id AND p.match_probability >= {config.threshold}
-                    THEN coalesce(c.cut, p.contradiction, CASE WHEN p.decision = 'different' THEN 'analyst: different' END)
+                    THEN coalesce(c.cut, p.contradiction, CASE WHEN p.decision = 'different' THEN 'analyst: different' END,
+                                  CASE WHEN p.names_only THEN '{NAMES_ONLY}' END)
                END
         FROM {PAIRS} p JOIN {FEATURES} l ON l.unique_id = p.uid_l JOIN {FEATURES} r ON r.unique_id = p.uid_r
         JOIN __rs_ids_person il ON il.source_id = l.source_id AND il.ref = l.ref
