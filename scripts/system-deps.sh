@@ -2,7 +2,11 @@
 # System packages the tests need, installed only where missing (Debian/Ubuntu, as root or via sudo).
 set -euo pipefail
 need=()
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+# pyspark (the Spark engine, toex[spark]) needs Java 17 or newer.
+java_major() { java -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit}'; }
+if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] 2>/dev/null; then
+  need+=(openjdk-17-jre-headless)
+fi
 # WeasyPrint (intelligence packages as PDF) needs pango; the PDF tests use poppler-utils.
 ldconfig -p 2>/dev/null | grep -c libpango-1.0 >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

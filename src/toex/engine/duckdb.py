@@ -91,8 +91,10 @@ class DuckDBEngine(Engine):
                 f"SELECT *, $file AS __file, row_number() OVER () + 1 AS __line FROM {source}",
                 params,
             )
+            # one reject per record: DuckDB lists a record missing two columns twice; the first problem stands
             reject_rows = self._do(
-                "SELECT line, error_type, error_message, csv_line FROM __toex_rejects ORDER BY line")
+                "SELECT line, error_type, error_message, csv_line FROM __toex_rejects "
+                "QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx NULLS FIRST) = 1 ORDER BY line")
         except duckdb.Error as exc:
             raise UnreadableFileError(path, _explain(exc)) from exc
         rejects = tuple(Reject(int(line), f"{kind.lower()}: {msg}", raw or "") for line, kind, msg, raw in reject_rows)

@@ -384,7 +384,7 @@ class SparkEngine(Engine):
         try:
             raw = self.spark.read.csv(
                 str(path), schema=schema, header=True, mode="PERMISSIVE", columnNameOfCorruptRecord="__corrupt",
-                multiLine=True, sep=options.delimiter, quote='"', escape='"', encoding=options.encoding,
+                multiLine=True, sep=options.delimiter, quote='"', escape='"', encoding=_spark_charset(options.encoding),
                 enforceSchema=True)
             numbered = _numbered(raw, path.name).localCheckpoint(eager=False)
             bad_rows = F.filter(F.collect_list(F.struct("__line", "__corrupt")), lambda r: r["__corrupt"].isNotNull())
@@ -460,6 +460,19 @@ def _reject_reason(raw: str, options: CsvOptions) -> str:
     if found < expected:
         return f"missing columns: Expected Number of Columns: {expected} Found: {found}"
     return "invalid record: the CSV parser could not split this record"
+
+
+#: Python's codec names -> the charsets Spark's CSV reader accepts.
+_SPARK_CHARSETS = {"utf-8": "utf-8", "iso8859-1": "iso-8859-1", "ascii": "us-ascii", "utf-16": "utf-16",
+                   "utf-16-be": "utf-16be", "utf-16-le": "utf-16le", "utf-32": "utf-32"}
+
+
+def _spark_charset(encoding: str) -> str:
+    """The Spark name of an encoding ('latin-1' -> 'iso-8859-1')."""
+    name = codecs.lookup(encoding).name
+    if name not in _SPARK_CHARSETS:
+        raise EngineError(f"spark: the CSV reader cannot read {encoding!r}; use one of {', '.join(_SPARK_CHARSETS)}")
+    return _SPARK_CHARSETS[name]
 
 
 def _check_text(path: Path, encoding: str) -> None:

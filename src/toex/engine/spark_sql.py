@@ -96,7 +96,8 @@ class SparkDialect(Dialect):
     def list_agg(self, expr: str, order_by: str | None = None) -> str:
         if order_by is None:
             return f"collect_list({expr})"
-        return f"transform(array_sort(collect_list(struct({order_by}, {expr}))), x -> x.col2)"
+        return (f"transform(array_sort(collect_list(named_struct('k', {order_by}, 'v', {expr}))), "
+                f"x -> x.v)")
 
     def list_contains(self, list_expr: str, value: str) -> str:
         return f"array_contains({list_expr}, {value})"
@@ -189,9 +190,18 @@ def _fix_json_casts(node: exp.Expr) -> exp.Expr:
     return node
 
 
+def _fix_strftime(node: exp.Expr) -> exp.Expr:
+    """``strftime(t, fmt)``: sqlglot leaves literal letters ('T') unquoted in Spark's pattern."""
+    fmt = node.args.get("format") if isinstance(node, exp.TimeToStr) else None
+    if isinstance(fmt, exp.Literal) and fmt.is_string:
+        return exp.Anonymous(this="date_format", expressions=[
+            node.this, exp.Literal.string(java_format(fmt.this, parsing=False))])
+    return node
+
+
 def to_spark(tree: exp.Expr) -> str:
     """Spark SQL for a parsed toex statement or query."""
-    fixed = tree.transform(_fix_json_casts)
+    fixed = tree.transform(_fix_json_casts).transform(_fix_strftime)
     return fixed.sql(dialect="spark")
 
 
