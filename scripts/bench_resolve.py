@@ -1,6 +1,11 @@
 """Entity resolution benchmark: toex vs a plain Splink configuration on the same records.
 
     python scripts/bench_resolve.py --scale small --scale medium [--data /work/data]
+    python scripts/bench_resolve.py --scale national --persons 100000 --persons 1000000   # growth
+
+``--persons N`` keeps whole sources (in source id order) until about N person
+records remain, so time can be measured from 100k to 1M to 3M records of one
+dataset (the ``national`` preset has about 3M).
 
 For each scale: generate the synthetic dataset (once, cached under --data),
 ingest it into a store (cached), then in a fresh process each:
@@ -44,6 +49,34 @@ def _dataset(data: Path, scale: str) -> tuple[Path, Path]:
         with open_store(store, migrate_to=3) as handle:
             ingest(handle, plan([out / "dataset"]))
     return store, out / "truth" / "records.csv"
+
+
+def _subset(store: Path, persons: int) -> Path:
+    """A copy of ``store`` keeping whole sources, in source id order, up to about ``persons`` person records."""
+    import duckdb
+
+    out = store.with_name(store.stem.replace("_base", "") + f"_{persons}_base.duckdb")
+    if out.exists():
+        return out
+    shutil.copy(store, out)
+    con = duckdb.connect(str(out))
+    counts = con.execute("SELECT source_id, count(*) FROM persons GROUP BY 1 ORDER BY 1").fetchall()
+    kept, total = [], 0
+    for source, n in counts:
+        if kept and total + n > persons:
+            continue
+        kept.append(source)
+        total += n
+    con.execute("CREATE TEMP TABLE __kept AS SELECT unnest(?::VARCHAR[]) AS source_id", [kept])
+    tables = con.execute("""SELECT DISTINCT table_name FROM information_schema.columns
+                            WHERE column_name = 'source_id' AND table_schema = 'main'
+                              AND table_name IN (SELECT table_name FROM information_schema.tables
+                                                 WHERE table_type = 'BASE TABLE')""").fetchall()
+    for (table,) in tables:
+        con.execute(f'DELETE FROM "{table}" WHERE source_id NOT IN (SELECT source_id FROM __kept)')
+    con.execute("CHECKPOINT")
+    con.close()
+    return out
 
 
 def _scores(pred: pd.DataFrame, truth: Path) -> dict[str, float]:
@@ -125,6 +158,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", action="append", default=None, help="small, medium, national (repeatable)")
     parser.add_argument("--data", type=Path, default=Path("/work/data"))
+    parser.add_argument("--persons", type=int, action="append", default=None,
+                        help="also run on a subset of about N person records (whole sources; repeatable)")
+    parser.add_argument("--method", action="append", choices=("plain", "toex"), default=None)
     parser.add_argument("--one", nargs=3, metavar=("METHOD", "STORE", "TRUTH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -132,12 +168,15 @@ def main() -> None:
         return
     rows = []
     for scale in args.scale or ["small"]:
-        store, truth = _dataset(args.data, scale)
-        for method in ("plain", "toex"):
-            out = subprocess.run([sys.executable, __file__, "--one", method, str(store), str(truth)],
-                                 capture_output=True, text=True, check=True).stdout
-            result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
-            rows.append((scale, method, result))
+        base, truth = _dataset(args.data, scale)
+        stores = [_subset(base, n) for n in args.persons] if args.persons else [base]
+        for store in stores:
+            for method in args.method or ["plain", "toex"]:
+                out = subprocess.run([sys.executable, __file__, "--one", method, str(store), str(truth)],
+                                     capture_output=True, text=True, check=True).stdout
+                result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
+                rows.append((scale, method, result))
+                sys.stderr.write(f"{scale} {store.name} {method}: {json.dumps(result)}\n")
     head = ("scale", "method", "person records", "pairwise P", "pairwise R", "pairwise F1", "cluster P", "cluster R",
             "cluster F1", "largest cluster", "seconds", "peak GB")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

@@ -190,10 +190,15 @@ def match_sql() -> str:
     birth is compared on its name alone only when the name is rare enough to mean something."""
     sn1 = f"{text.tokens('f.sn')}[1]"
     return f"""
-        WITH k AS (
-            SELECT f.*, coalesce(v.key, {sn1}) AS sn1_key, {text.sound('f.fn1')} AS fn1_ph, {text.sound('f.sn')} AS sn_ph,
+        WITH names AS (
+            SELECT fn1 AS name FROM {FEATURES} WHERE fn1 IS NOT NULL UNION SELECT sn FROM {FEATURES} WHERE sn IS NOT NULL
+        ), sounds AS (  -- each distinct name is keyed once
+            SELECT name, {text.sound('name')} AS ph FROM names
+        ), k AS (
+            SELECT f.*, coalesce(v.key, {sn1}) AS sn1_key, pf.ph AS fn1_ph, ps.ph AS sn_ph,
                    list_min(f.buildings) AS bld1, list_min(f.phones) AS ph1
             FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
+            LEFT JOIN sounds pf ON pf.name = f.fn1 LEFT JOIN sounds ps ON ps.name = f.sn
         )
         SELECT *,
                CASE WHEN count(*) OVER (PARTITION BY fn1_key, sn_key) <= {RARE_NAME} THEN fn1_key || ' ' || sn_key END
