@@ -64,9 +64,9 @@ class ResolveConfig(BaseModel):
     deterministic_recall: float = Field(0.8, gt=0, le=1, description="Assumed recall of the deterministic rules (for the prior).")
     u_max_pairs: int = Field(2_000_000, ge=10_000, description="Random pairs sampled to estimate u probabilities.")
     em_rules: tuple[str, ...] = Field(
-        ("l.pnc = r.pnc", "l.fn1 = r.fn1 AND l.sn = r.sn AND l.nm_rare = r.nm_rare"),
+        ("l.pnc = r.pnc", "l.fn1 = r.fn1 AND l.sn = r.sn AND l.nm_count <= 6 AND r.nm_count <= 6"),
         description="Blocking of the expectation-maximisation sessions: pairs sharing a PNC id are nearly all matches, "
-        "so they teach every other comparison's m; pairs sharing a rare name (see features.RARE_NAME) then teach the "
+        "so they teach every other comparison's m; pairs sharing a very rare name (six records or fewer) then teach the "
         "PNC comparison, and the date of birth, phone and address again on every kind of source (sources that record "
         "no PNC id, such as the companies register with month-only dates of birth, are missing from the first).",
     )

@@ -186,7 +186,8 @@ def match_sql() -> str:
     ``sn1_key`` canonical first word of the surname (a swapped 'Smith / Adam Oliver' has forename 'smith'
     and surname word 'adam'), ``fn1_ph``/``sn_ph`` phonetic keys (typos and spellings in both names),
     ``bld1``/``ph1`` one home building and one phone (shared by records of one person), ``nm_rare``/``ph_rare``
-    the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it: a record with no date of
+    the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it (``nm_count`` records carry
+    the canonical name): a record with no date of
     birth is compared on its name alone only when the name is rare enough to mean something."""
     sn1 = f"{text.tokens('f.sn')}[1]"
     return f"""
@@ -200,7 +201,7 @@ def match_sql() -> str:
             FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
             LEFT JOIN sounds pf ON pf.name = f.fn1 LEFT JOIN sounds ps ON ps.name = f.sn
         )
-        SELECT *,
+        SELECT *, count(*) OVER (PARTITION BY fn1_key, sn_key) AS nm_count,
                CASE WHEN count(*) OVER (PARTITION BY fn1_key, sn_key) <= {RARE_NAME} THEN fn1_key || ' ' || sn_key END
                    AS nm_rare,
                CASE WHEN count(*) OVER (PARTITION BY fn1_ph, sn_ph) <= {RARE_NAME} THEN fn1_ph || ' ' || sn_ph END
