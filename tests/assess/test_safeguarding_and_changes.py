@@ -11,16 +11,44 @@ from toex.assess.safeguarding import CRIMINALISING_WORDS
 from toex.store import Store
 
 
-def test_children_and_nrm_referred_come_first_in_plain_words(picture: Store) -> None:
+def test_strongest_evidence_of_exploitation_comes_first_in_plain_words(picture: Store) -> None:
     run_assess(picture, actor="Jane Analyst")
-    rows = picture.fetchall("SELECT entity_id, is_child, nrm_referred, summary, home_force FROM safeguarding_list ORDER BY rank")
-    flags = [bool(r[1] or r[2]) for r in rows]
-    assert flags == sorted(flags, reverse=True)
-    assert rows[0][0] == "P-000003"  # child and NRM-referred
-    for _eid, _c, _n, summary, _f in rows:
+    rows = picture.fetchall("SELECT entity_id, is_child, nrm_referred, summary, home_force, score FROM safeguarding_list "
+                            "ORDER BY rank")
+    order = [r[0] for r in rows]
+    assert order[0] == "P-000003"  # child, NRM-referred, exploited in a network
+    # A network's exploited adults (controlled, co-resident in an HMO) rank above a child with one
+    # indicator and no identified exploiter: the list follows the strength of the evidence.
+    assert order.index("P-000020") < order.index("P-000030")
+    assert order.index("P-000021") < order.index("P-000030")
+    assert [r[5] for r in rows] == sorted((r[5] for r in rows), reverse=True)
+    for _eid, _c, _n, summary, _f, _s in rows:
         assert "potential victim" in summary
         assert not any(word in summary.lower() for word in CRIMINALISING_WORDS), summary
     assert dict((r[0], r[4]) for r in rows)["P-000002"] == "suffolk"
+
+
+def test_children_and_nrm_referred_break_ties() -> None:
+    from datetime import date
+
+    from toex.assess.config import load_weights
+    from toex.assess.safeguarding import build_safeguarding
+    from toex.store import open_store
+
+    with open_store(None) as store:
+        store.execute("CREATE TABLE IF NOT EXISTS person_indicators (entity_id VARCHAR, indicator VARCHAR, "
+                      "weight DOUBLE, evidence JSON, threat VARCHAR)")
+        for eid, dob in (("P-000001", "1990-01-01"), ("P-000002", "2012-01-01")):
+            store.execute("INSERT INTO person_entities (entity_id, dob, dob_year) VALUES (?, ?, ?)", [eid, dob, int(dob[:4])])
+            store.execute("INSERT INTO person_indicators VALUES (?, 'SHARED_ACCOUNT', 1.0, NULL, NULL)", [eid])
+        weights = load_weights()
+        child_free = {**weights.safeguarding, "weights": {**weights.safeguarding["weights"], "child": 0.0}}
+        from dataclasses import replace
+
+        build_safeguarding(store, replace(weights, safeguarding=child_free), date(2025, 6, 30))
+        rows = store.fetchall("SELECT entity_id, score FROM safeguarding_list ORDER BY rank")
+    assert rows[0][1] == rows[1][1]
+    assert rows[0][0] == "P-000002"  # same evidence: the child first
 
 
 def test_alerts_merge_trends_and_travelling_groups(picture: Store) -> None:

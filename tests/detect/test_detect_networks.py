@@ -73,3 +73,19 @@ def test_audit_and_run_recorded(analysed: tuple[Store, AnalysisSummary]) -> None
     store, summary = analysed
     assert store.scalar("SELECT count(*) FROM analysis_runs WHERE run_id = ?", [summary.run_id]) == 1
     assert store.scalar("SELECT count(*) FROM audit WHERE action = 'combination' AND target = 'analysis'") >= 1
+
+
+def test_one_exploitation_offence_against_one_child_does_not_make_an_organiser() -> None:
+    """The background pattern that used to outrank planted networks: an adult suspected of one sexual
+    offence against one child, and another child found at their address. Each child needs safeguarding;
+    the adult does not run a network (exploitation-specific control over two or more people is needed)."""
+    from toex.detect.roles import CONTROL, ControlScore, is_organiser
+
+    c = ControlScore()
+    c.add("offended-against", CONTROL["offended-against"][0], "suspect in an offence against C1", "s", "r1", "C1")
+    c.add("found-at-home", CONTROL["found-at-home"][0], "C2 was found at their address", "s", "r2", "C2")
+    assert c.score >= 2.5 and c.controlled == {"C1", "C2"} and c.specific == {"C1"}
+    assert not is_organiser(c, 2.5, 2)
+    assert is_organiser(c, 2.5, 2, min_specific=1)  # the rule before (configurable: min_specific_controlled)
+    c.add("shared-phone", CONTROL["shared-phone"][0], "shares a phone with C2", "s", "r3", "C2")
+    assert is_organiser(c, 2.5, 2)

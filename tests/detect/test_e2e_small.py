@@ -1,7 +1,9 @@
 """End to end on the small synthetic dataset: synth -> ingest -> resolve -> analyse -> assess -> export -> evaluate.
 
-Asserts the issue's accuracy floors. Skipped until every later stage it needs
-exists (the export writer lives in toex.share.export, ranking in toex.assess).
+Asserts the issue's accuracy floors, a little under what seed 0 measures (docs/benchmarks.md,
+"Threat picture accuracy": every planted network found with its organisers, safeguarding recall at
+2K 1.00, average precision 1.00). Skipped until every later stage it needs exists. About 2 minutes
+(2:07 on 2 shared cores, most of it ingest and resolve), so it is part of the default run.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ pytest.importorskip("toex.assess", reason="toex.assess (network ranking) is not 
 pytest.importorskip("toex.resolve", reason="toex.resolve is not there yet")
 
 
-@pytest.mark.slow
 def test_small_dataset_meets_the_accuracy_floors(tmp_path: Path) -> None:
     from toex.assess import run_assess
     from toex.detect.run import analyse
@@ -38,7 +39,8 @@ def test_small_dataset_meets_the_accuracy_floors(tmp_path: Path) -> None:
         store.close()
     report = evaluate(tmp_path / "export", tmp_path / "synth" / "truth")
     assert report.networks_found_share is not None and report.networks_found_share >= 0.9
-    assert report.organiser_recall is not None and report.organiser_recall >= 0.8
-    assert report.safeguarding_recall_at_2k is not None and report.safeguarding_recall_at_2k >= 0.9
-    assert report.average_precision is not None and report.average_precision >= 0.9
+    assert report.organiser_recall is not None and report.organiser_recall >= 0.9
+    assert report.safeguarding_recall_at_2k is not None and report.safeguarding_recall_at_2k >= 0.93
+    assert report.average_precision is not None and report.average_precision >= 0.95
+    assert report.best_decoy_rank is None  # no planted decoy becomes a network
     assert report.trends_in_top10 == 1.0

@@ -1,10 +1,15 @@
 """The safeguarding list: people judged likely to be exploited, most urgent first.
 
-Safeguarding first: children and NRM-referred people rank ahead of everyone
-else, and every summary uses non-criminalising words (potential victim,
-likely exploited), never the language of enforcement. A person is listed when
-they are an ``exploited`` member of a network or their exploitation
-indicators (``person_indicators``) reach the threshold in ``weights.yaml``.
+Safeguarding first: everyone listed is a potential victim, every summary uses
+non-criminalising words (potential victim, likely exploited), never the
+language of enforcement, and children keep the children's-services route and
+the NRM prompt. A person is listed when they are an ``exploited`` member of a
+network or their exploitation indicators (``person_indicators``) reach the
+threshold in ``weights.yaml``. The order follows the strength of the evidence
+that they are being exploited (identified exploitation in a network, the
+number and weight of indicators, corroboration by independent sources, being
+a child, an NRM referral, missing episodes, recency); being a child or
+NRM-referred breaks ties (docs/assessment.md, "People to safeguard").
 """
 
 from __future__ import annotations
@@ -70,10 +75,23 @@ def home_addresses_sql() -> str:
     """
 
 
+#: Components of the safeguarding score, in the order they are explained (weights in ``weights.yaml``).
+SAFEGUARDING_COMPONENTS = ("network", "indicators", "corroboration", "child", "nrm", "missing", "recency")
+
+
 def build_safeguarding(store: Store, weights: Weights, at: date, today: date | None = None) -> int:
-    """Replace ``safeguarding_list``; return how many people are on it."""
+    """Replace ``safeguarding_list``; return how many people are on it.
+
+    The list is ordered by the strength of the evidence that the person is being exploited (see
+    docs/assessment.md, "People to safeguard"): identified exploitation (an exploited member of a
+    detected network, with an organiser's control evidence pointing at them) weighs most, then
+    the exploitation indicators (their number and weight), corroboration by independent sources,
+    being a child, an NRM referral, missing episodes and how recent the records are. Being a child
+    or NRM-referred breaks ties; it no longer puts one weak indicator ahead of a network's victims.
+    """
     cfg = weights.safeguarding
     w = {str(k): float(v) for k, v in (cfg.get("weights") or {}).items()}
+    w = {k: w.get(k, 0.0) for k in SAFEGUARDING_COMPONENTS}
     total_w = sum(w.values()) or 1.0
     today = today or at  # 'today' is the dataset's latest record, as in detect
     has_locations = store.table_exists("location_entities")
@@ -81,10 +99,17 @@ def build_safeguarding(store: Store, weights: Weights, at: date, today: date | N
         "SELECT NULL::VARCHAR AS entity_id, NULL::VARCHAR AS town, NULL::VARCHAR AS postcode, "
         "NULL::VARCHAR AS district, NULL::VARCHAR AS force_id WHERE false")
     indicators = (
-        "SELECT entity_id, sum(weight) AS w, string_agg(indicator, ';' ORDER BY weight DESC, indicator) AS codes "
+        "SELECT entity_id, sum(weight) AS w, count(*) AS n, string_agg(indicator, ';' ORDER BY weight DESC, indicator) AS codes "
         "FROM (SELECT entity_id, indicator, max(weight) AS weight FROM person_indicators GROUP BY ALL) GROUP BY entity_id"
         if store.table_exists("person_indicators")
-        else "SELECT NULL::VARCHAR AS entity_id, 0.0 AS w, NULL::VARCHAR AS codes WHERE false"
+        else "SELECT NULL::VARCHAR AS entity_id, 0.0 AS w, 0 AS n, NULL::VARCHAR AS codes WHERE false"
+    )
+    # independent sources behind a person's indicators (each evidence item carries its source)
+    ind_sources = (
+        "SELECT entity_id, unnest(from_json(evidence, '[{\"source_id\": \"VARCHAR\"}]')).source_id AS source_id "
+        "FROM person_indicators WHERE evidence IS NOT NULL"
+        if store.table_exists("person_indicators")
+        else "SELECT NULL::VARCHAR AS entity_id, NULL::VARCHAR AS source_id WHERE false"
     )
     ranked_networks = (
         "SELECT network_id, rank FROM network_scores" if store.table_exists("network_scores")
@@ -99,7 +124,11 @@ def build_safeguarding(store: Store, weights: Weights, at: date, today: date | N
             SELECT nm.entity_id,
                    arg_min(nm.network_id, (CASE WHEN nm.role = 'exploited' THEN 0 ELSE 1 END) * 100000
                            + coalesce(r.rank, 99999)) AS network_id,
-                   bool_or(nm.role = 'exploited') AS exploited
+                   bool_or(nm.role = 'exploited') AS exploited,
+                   -- an organiser's control evidence pointing at them (records copied into their evidence)
+                   max(CASE WHEN nm.role = 'exploited' THEN coalesce(len(list_filter(
+                       from_json(nm.evidence, '[{{"source_id": "VARCHAR"}}]'), lambda x: x.source_id IS NOT NULL)), 0)
+                       ELSE 0 END) AS control_items
             FROM network_members nm LEFT JOIN ({ranked_networks}) r ON r.network_id = nm.network_id
             WHERE nm.kind = 'person' GROUP BY nm.entity_id
         ),
@@ -111,24 +140,37 @@ def build_safeguarding(store: Store, weights: Weights, at: date, today: date | N
             SELECT er.entity_id,
                    count(DISTINCT e.source_id || ':' || e.ref) FILTER (WHERE e.kind = 'missing-episode') AS missing,
                    bool_or(e.kind = 'nrm-referral') AS nrm,
-                   mode(e.force) AS usual_force
+                   mode(e.force) AS usual_force,
+                   max(e.occurred_from) AS last_record,
+                   list(DISTINCT e.source_id) AS sources
             FROM cand JOIN entity_records er ON er.entity_id = cand.entity_id AND er.kind = 'person'
             JOIN links l ON l.source_id = er.source_id AND l.from_ref = er.ref AND l.from_kind = 'person' AND l.to_kind = 'event'
             JOIN events e ON e.source_id = l.source_id AND e.ref = l.to_ref
             GROUP BY er.entity_id
         ),
+        isrc AS (
+            SELECT s.entity_id, list(DISTINCT s.source_id) AS sources
+            FROM ({ind_sources}) s JOIN cand ON cand.entity_id = s.entity_id
+            WHERE s.source_id IS NOT NULL GROUP BY s.entity_id
+        ),
         home AS ({home})
         SELECT cand.entity_id,
                {age_sql('pe.dob', 'pe.dob_year', date_literal(today))} AS age_today,
                {age_sql('pe.dob', 'pe.dob_year', date_literal(at))} AS age_then,
-               coalesce(ind.w, 0) AS ind_w, ind.codes, mem.network_id, coalesce(mem.exploited, false) AS exploited,
+               coalesce(ind.w, 0) AS ind_w, coalesce(ind.n, 0) AS ind_n, ind.codes, mem.network_id,
+               coalesce(mem.exploited, false) AS exploited, coalesce(mem.control_items, 0) AS control_items,
                coalesce(ev.missing, 0) AS missing, coalesce(ev.nrm, false) AS nrm,
+               -- independent sources: those of the indicators' evidence and of the network's control evidence
+               len(list_distinct(list_concat(coalesce(isrc.sources, []), coalesce(ev.sources, [])))) AS sources,
+               CASE WHEN ev.last_record IS NULL THEN NULL
+                    ELSE greatest(0, {date_literal(at)} - CAST(ev.last_record AS DATE)) END AS days_since,
                coalesce(home.force_id, ev.usual_force) AS home_force,
                coalesce(home.town || ' (' || home.district || ')', home.town, home.district) AS home_area
         FROM cand
         LEFT JOIN ind ON ind.entity_id = cand.entity_id
         LEFT JOIN mem ON mem.entity_id = cand.entity_id
         LEFT JOIN ev ON ev.entity_id = cand.entity_id
+        LEFT JOIN isrc ON isrc.entity_id = cand.entity_id
         LEFT JOIN home ON home.entity_id = cand.entity_id
         LEFT JOIN person_entities pe ON pe.entity_id = cand.entity_id
         """,
@@ -136,21 +178,28 @@ def build_safeguarding(store: Store, weights: Weights, at: date, today: date | N
     )
     scale = float(cfg.get("indicator_scale", 3.0))
     missing_full = float(cfg.get("missing_at_full", 4))
+    sources_full = float(cfg.get("sources_at_full", 4))
+    control_full = float(cfg.get("control_at_full", 2))
+    control_share = float(cfg.get("control_share", 0.4))
+    recency_days = float(cfg.get("recency_days", 365))
     store.execute(
         f"""
         INSERT INTO safeguarding_list (rank, entity_id, score, age, network_id, indicators, is_child,
                                        nrm_referred, home_force, home_area, summary)
-        SELECT row_number() OVER (ORDER BY (is_child OR nrm) DESC, score DESC, entity_id), entity_id, score,
+        SELECT row_number() OVER (ORDER BY score DESC, (is_child OR nrm) DESC, ind_w DESC, entity_id), entity_id, score,
                age_today, network_id, codes, is_child, nrm, home_force, home_area, NULL
         FROM (
-            SELECT *, coalesce(age_then < 18 OR age_today < 18, false) AS is_child,
-                   round(100 * (
-                       {w.get('indicators', 0.45)} * (1 - exp(-ind_w / {scale}))
-                     + {w.get('exploited', 0.25)} * CAST(exploited AS INTEGER)
-                     + {w.get('child', 0.15)} * CAST(coalesce(age_then < 18 OR age_today < 18, false) AS INTEGER)
-                     + {w.get('missing', 0.15)} * least(1.0, missing / {missing_full})
+            SELECT *, round(100 * (
+                       {w['network']} * CAST(exploited AS INTEGER)
+                           * ({1.0 - control_share} + {control_share} * least(1.0, control_items / {control_full}))
+                     + {w['indicators']} * (1 - exp(-ind_w / {scale}))
+                     + {w['corroboration']} * least(1.0, sources / {sources_full})
+                     + {w['child']} * CAST(is_child AS INTEGER)
+                     + {w['nrm']} * CAST(nrm AS INTEGER)
+                     + {w['missing']} * least(1.0, missing / {missing_full})
+                     + {w['recency']} * coalesce(exp(-days_since / {recency_days}), 0)
                    ) / {total_w}, 1) AS score
-            FROM __sg
+            FROM (SELECT *, coalesce(age_then < 18 OR age_today < 18, false) AS is_child FROM __sg)
         )
         """
     )

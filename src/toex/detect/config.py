@@ -69,6 +69,7 @@ class NetworkConfig(_Model):
     min_exploited: int = Field(2, ge=1, description="A community needs at least this many vulnerable people to be a network.")
     min_control: float = Field(2.5, ge=0, description="Control score an adult needs to be an organiser (see roles.py).")
     min_controlled: int = Field(2, ge=1, description="Vulnerable people an organiser must directly control (two or more: one child living with an unrelated adult is a safeguarding question, not a network).")
+    min_specific_controlled: int = Field(2, ge=0, description="Of those, vulnerable people an organiser must control through evidence specific to exploitation (an exploitation or sexual offence against them, employing them, sharing their phone or account, a car or phone in their records): one offence against one child is a matter for that child's safeguarding, not evidence of a network.")
     age_gap_years: int = Field(5, ge=1, description="An organiser is at least this many years older than the exploited people they control.")
     cash_sic_codes: tuple[str, ...] = Field(("45200", "96020", "96090", "56101", "56102", "56103", "55100", "55900", "47110", "47260", "81210", "81229", "01130", "10130", "96010", "93130"), description="SIC 2007 codes of cash-intensive sectors (hand car washes, nail bars, takeaways, hotels, convenience and tobacco shops, cleaning, agriculture and food processing, laundries, gyms).")
 

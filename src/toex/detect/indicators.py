@@ -113,7 +113,7 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
                    source_id, ref
             FROM (SELECT pe.*, count(DISTINCT pe.force) OVER (PARTITION BY pe.person) AS n_forces
                   FROM __d_pe pe WHERE pe.role IN {OFFENDER} AND pe.event_kind = 'offence' AND {child_pe}
-                  QUALIFY row_number() OVER (PARTITION BY pe.person, pe.force ORDER BY pe.day) = 1)
+                  QUALIFY row_number() OVER (PARTITION BY pe.person, pe.force ORDER BY pe.day, pe.source_id, pe.ref) = 1)
             WHERE n_forces >= 2""",
         "REPEAT_MISSING": f"""
             SELECT person, 'Reported missing on ' || day || ' in ' || force || ', aged ' || age_at, source_id, ref
@@ -250,6 +250,12 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
             WHERE v.role = 'victim' AND v.age_at BETWEEN 0 AND 17
               AND v.offence_code IN {_codes(cfg.sexual_exploitation_codes)}
               AND s.age_at >= 18 AND s.age_at - v.age_at >= {gap}""",
+        "EXPLOITATION_OFFENCE_VICTIM": f"""
+            SELECT DISTINCT v.person, 'Recorded as the person harmed in a ' || coalesce(v.category, 'recorded') ||
+                   ' offence (' || v.offence_code || ') on ' || v.day || ' in ' || v.force, v.source_id, v.ref
+            FROM __d_pe v
+            WHERE v.role = 'victim' AND v.offence_code IN {_codes(cfg.prior_case_codes)}
+              AND NOT (v.age_at BETWEEN 0 AND 17 AND v.offence_code IN {_codes(cfg.sexual_exploitation_codes)})""",
         "SHARED_ACCOUNT": f"""
             WITH holders AS (SELECT DISTINCT h.dst AS account, h.src AS person, h.source_id, h.ref
                              FROM graph_edges h JOIN object_entities o ON o.entity_id = h.dst
@@ -294,7 +300,7 @@ def run_indicators(store: Store, cfg: IndicatorConfig, as_of: Any) -> dict[str, 
             f"""INSERT INTO person_indicators
             SELECT person, $code, $weight,
                    to_json(list({{'reason': reason, 'source_id': source_id, 'ref': ref}}
-                                ORDER BY reason)[1:20]), $threat
+                                ORDER BY reason, source_id, ref)[1:20]), $threat
             FROM (SELECT DISTINCT * FROM ({sql}) r(person, reason, source_id, ref)) WHERE person IS NOT NULL
             GROUP BY person"""
         )

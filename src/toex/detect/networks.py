@@ -225,11 +225,13 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
         if a not in people or not can_organise(people[a], None, gap):
             continue
         for k in ks:
-            users = [v for v in involved.get(k.dst, set()) if adult_over(a, v)]
+            users = sorted(v for v in involved.get(k.dst, set()) if adult_over(a, v))
             if users:
                 scores[a].add("resource", KEEPER_WEIGHT,
                               f"{a} keeps or uses {k.dst}, which appears in records with {len(users)} vulnerable people",
                               k.source_id, k.ref, users[0])
+                # the car or phone in their records is exploitation-specific control over each of them
+                scores[a].specific.update(users)
     for a, p in people.items():
         if p.prior_case and a in scores and can_organise(p, None, gap):
             s, r = p.prior_case[0]
@@ -297,7 +299,8 @@ def find_networks(store: Store, cfg: AnalyseConfig) -> list[Network]:
     vulnerable = {p for p in seeds if p in people and is_vulnerable(people[p], n.seed_min_weight)}
     involved = _involved(store, vulnerable)
     scores = _control(edges, people, vulnerable, cfg, involved)
-    organisers = {a for a, c in scores.items() if is_organiser(c, n.min_control, n.min_controlled)}
+    organisers = {a for a, c in scores.items()
+                  if is_organiser(c, n.min_control, n.min_controlled, n.min_specific_controlled)}
     if not organisers:
         return []
     community = _communities(edges, cfg, organisers)
@@ -354,14 +357,14 @@ def _assemble(store: Store, inside: set[str], by_node: dict[str, list[Edge]],
     orgs_here = {o for o in organisers if o in inside}
     controlled = set().union(*(scores[o].controlled for o in orgs_here)) if orgs_here else set()
     for o in sorted(orgs_here):
-        net.members[o] = Member(o, "person", "organiser", scores[o].evidence, people[o].age_today)
+        net.members[o] = Member(o, "person", "organiser", scores[o].top_evidence(), people[o].age_today)
     near = {(e.dst if e.src == n else e.src) for n in controlled | orgs_here for e in by_node.get(n, ())}
     for v in sorted((vulnerable & inside & near) | controlled):
         if v in net.members or v not in people:
             continue
         p = people[v]
         ev = [Evidence(f"Potential victim: indicators {', '.join(p.indicators) or 'none'}", None, None)]
-        ev += [e for o in orgs_here for e in scores[o].evidence if v in e.reason][:5]
+        ev += [e for o in sorted(orgs_here) for e in scores[o].top_evidence(limit=10**6) if v in e.reason][:5]
         route = safeguarding_route(p)
         ev.append(Evidence(route, None, None))
         net.members[v] = Member(v, "person", "exploited", ev, p.age_today, route)

@@ -103,6 +103,8 @@ class ControlScore:
     score: float = 0.0
     kinds: set[str] = field(default_factory=set)
     controlled: set[str] = field(default_factory=set)
+    #: the vulnerable people controlled through evidence specific to exploitation (:data:`EXPLOITATION_KINDS`)
+    specific: set[str] = field(default_factory=set)
     evidence: list[Evidence] = field(default_factory=list)
 
     def add(self, kind: str, weight: float, reason: str, source_id: str | None, ref: str | None,
@@ -111,8 +113,14 @@ class ControlScore:
         self.kinds.add(kind)
         if victim:
             self.controlled.add(victim)
-        if len(self.evidence) < 25:
-            self.evidence.append(Evidence(reason, source_id, ref))
+            if kind in EXPLOITATION_KINDS:
+                self.specific.add(victim)
+        self.evidence.append(Evidence(reason, source_id, ref))
+
+    def top_evidence(self, limit: int = 25) -> list[Evidence]:
+        """The evidence in a stable order (whatever order the edges came in), at most ``limit`` items."""
+        unique = {(e.reason, e.source_id or "", e.ref or ""): e for e in self.evidence}
+        return [unique[key] for key in sorted(unique)][:limit]
 
 
 def can_organise(p: Person, gap_to: Person | None, age_gap: int) -> bool:
@@ -137,8 +145,15 @@ EXPLOITATION_KINDS = frozenset({"offended-against", "employs", "shared-phone", "
                                 "prior-case"})
 
 
-def is_organiser(c: ControlScore, min_control: float, min_controlled: int = 2) -> bool:
+def is_organiser(c: ControlScore, min_control: float, min_controlled: int = 2, min_specific: int = 2) -> bool:
     """Enough control, of two or more kinds (one over a resource, one specific to exploitation), over
-    ``min_controlled`` vulnerable people."""
+    ``min_controlled`` vulnerable people, ``min_specific`` of them through evidence specific to exploitation.
+
+    The last condition is what separates an exploiter from a household or a victim's abuser: one offence
+    against one child plus another child found at the address is a safeguarding matter for each child, not
+    evidence that the adult runs a network (on synthetic data every planted organiser controls two or more
+    people this way, and every background "network" that used to outrank a planted one controlled one).
+    """
     return (c.score >= min_control and len(c.kinds) >= 2 and bool(c.kinds & RESOURCE_KINDS)
-            and bool(c.kinds & EXPLOITATION_KINDS) and len(c.controlled) >= min_controlled)
+            and bool(c.kinds & EXPLOITATION_KINDS) and len(c.controlled) >= min_controlled
+            and len(c.specific) >= min_specific)
