@@ -56,7 +56,12 @@ def test_four_files_follow_the_contract(picture: Store, tmp_path: Path) -> None:
         safe = list(csv.DictReader(f))
     assert list(safe[0]) == ["rank", "entity_id", "score", "age", "network_id", "indicators"]
     assert [int(r["rank"]) for r in safe] == list(range(1, len(safe) + 1))
-    assert {r["entity_id"] for r in safe[:3]} == {"P-000002", "P-000003", "P-000030"}  # children first
+    # ranked by strength of evidence of exploitation (docs/assessment.md): the network's exploited
+    # children first, then its exploited adults, then a child flagged outside any network
+    ranked = [r["entity_id"] for r in safe]
+    assert set(ranked[:2]) == {"P-000002", "P-000003"}
+    assert set(ranked[2:4]) == {"P-000020", "P-000021"}
+    assert ranked.index("P-000030") > 3
     assert all(0 <= float(r["score"]) <= 100 for r in safe)
     assert next(r for r in safe if r["entity_id"] == "P-000002")["indicators"] == "CHILD_OFFENDING_ACROSS_FORCES;REPEAT_MISSING"
 

@@ -95,7 +95,7 @@ def prepare(store: Store, as_of: date) -> None:
         SELECT e.src AS person, e.dst AS location, le.latitude AS lat, le.longitude AS lon, e.source_id, e.ref
         FROM graph_edges e JOIN location_entities le ON le.entity_id = e.dst
         WHERE e.type = 'resides-at' AND e.src LIKE 'P-%' AND le.latitude IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY e.src ORDER BY e.until DESC NULLS FIRST, e.since DESC NULLS LAST) = 1"""
+        QUALIFY row_number() OVER (PARTITION BY e.src ORDER BY e.until DESC NULLS FIRST, e.since DESC NULLS LAST, e.dst, e.source_id, e.ref) = 1"""
     )
 
 

@@ -150,7 +150,7 @@ FROM __g_ties a JOIN __g_ties b ON a.thing = b.thing AND a.person < b.person AND
 WHERE a.thing NOT IN (SELECT thing FROM __g_hub_things)
   AND (a.until IS NULL OR b.since IS NULL OR a.until >= b.since)
   AND (b.until IS NULL OR a.since IS NULL OR b.until >= a.since)
-QUALIFY row_number() OVER (PARTITION BY a.person, b.person, a.tie, a.thing ORDER BY a.since NULLS LAST) = 1
+QUALIFY row_number() OVER (PARTITION BY a.person, b.person, a.tie, a.thing ORDER BY a.since NULLS LAST, a.source_id, a.ref, b.source_id, b.ref) = 1
 """
 
 
