@@ -18,7 +18,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 ## The main job: generate (or reuse) the medium synthetic dataset and run the whole pipeline.
-demo: setup
+demo: setup system-deps
 	$(BIN)/toex demo
 
 ## Every test: lint, types (strict on src/), then the test suite.
