@@ -20,7 +20,8 @@ def cluster_objects(store: Store) -> None:
 
 
 def entities_sql() -> str:
-    """``object_entities`` rows."""
+    """``object_entities`` rows (``mode`` ties go to the smallest value)."""
     return """
-        SELECT i.entity_id, mode(o.kind) AS kind, coalesce(mode(o.value), mode(o.value_raw)) AS value, count(*) AS records
+        SELECT i.entity_id, mode(o.kind ORDER BY o.kind) AS kind,
+               coalesce(mode(o.value ORDER BY o.value), mode(o.value_raw ORDER BY o.value_raw)) AS value, count(*) AS records
         FROM __rs_ids_object i JOIN objects o USING (source_id, ref) GROUP BY i.entity_id"""

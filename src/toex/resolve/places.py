@@ -60,18 +60,22 @@ def cluster_locations(store: Store) -> None:
 
 
 def entities_sql() -> str:
-    """``location_entities`` rows from the ids and records (coordinates from the postcode when missing)."""
+    """``location_entities`` rows from the ids and records (coordinates from the postcode when missing).
+
+    Deterministic: ``mode`` breaks ties by the smallest value (``ORDER BY``), and the
+    averaged coordinates are rounded (1 cm) so parallel summation order cannot show."""
     return """
         WITH rec AS (
             SELECT i.entity_id, l.*, p.building_id
             FROM __rs_ids_location i JOIN locations l USING (source_id, ref)
             JOIN __rs_loc_parts p USING (source_id, ref)
         )
-        SELECT r.entity_id, mode(r.building_id) AS building_id, mode(r.address) AS address, mode(r.town) AS town,
-               mode(r.postcode) AS postcode,
-               coalesce(avg(r.latitude), any_value(pc.latitude)) AS latitude,
-               coalesce(avg(r.longitude), any_value(pc.longitude)) AS longitude,
-               mode(r.kind) AS kind, mode(r.uprn) AS uprn, count(*) AS records
+        SELECT r.entity_id, mode(r.building_id ORDER BY r.building_id) AS building_id,
+               mode(r.address ORDER BY r.address) AS address, mode(r.town ORDER BY r.town) AS town,
+               mode(r.postcode ORDER BY r.postcode) AS postcode,
+               round(coalesce(avg(r.latitude), min(pc.latitude)), 7) AS latitude,
+               round(coalesce(avg(r.longitude), min(pc.longitude)), 7) AS longitude,
+               mode(r.kind ORDER BY r.kind) AS kind, mode(r.uprn ORDER BY r.uprn) AS uprn, count(*) AS records
         FROM rec r LEFT JOIN __rs_postcodes pc ON pc.postcode = r.postcode
         GROUP BY r.entity_id"""
 

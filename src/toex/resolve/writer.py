@@ -27,8 +27,10 @@ def _entity_records() -> str:
 def _person_entities(config: ResolveConfig) -> str:
     return f"""
         INSERT INTO person_entities
-        SELECT i.entity_id, mode(p.forenames), mode(p.surname), mode(p.dob), mode(p.dob_year),
-               mode(p.sex) FILTER (WHERE p.sex IN ('M', 'F')), mode(NULLIF(trim(p.pnc_id), '')),
+        SELECT i.entity_id, mode(p.forenames ORDER BY p.forenames), mode(p.surname ORDER BY p.surname),
+               mode(p.dob ORDER BY p.dob), mode(p.dob_year ORDER BY p.dob_year),
+               mode(p.sex ORDER BY p.sex) FILTER (WHERE p.sex IN ('M', 'F')),
+               mode(NULLIF(trim(p.pnc_id), '') ORDER BY NULLIF(trim(p.pnc_id), '')),
                count(*), list_sort(list_distinct(list(p.source_id))),
                CASE WHEN count(*) > {config.big_cluster} THEN 'large: ' || count(*) || ' records' END
         FROM __rs_ids_person i JOIN persons p USING (source_id, ref) GROUP BY i.entity_id"""
