@@ -83,8 +83,8 @@ def prepare(store: Store, as_of: date) -> None:
         JOIN graph_nodes n ON n.node_id = e.dst AND n.kind = 'event'
         JOIN events ev ON 'E:' || ev.source_id || ':' || ev.ref = e.dst
         LEFT JOIN __d_person p ON p.entity_id = e.src
-        LEFT JOIN (SELECT a.src AS event, any_value(a.dst) AS location, any_value(le.latitude) AS latitude,
-                          any_value(le.longitude) AS longitude
+        LEFT JOIN (SELECT a.src AS event, min(a.dst) AS location, arg_min(le.latitude, a.dst) AS latitude,
+                          arg_min(le.longitude, a.dst) AS longitude
                    FROM graph_edges a JOIN location_entities le ON le.entity_id = a.dst
                    WHERE a.type = 'at' AND le.latitude IS NOT NULL GROUP BY a.src) loc ON loc.event = e.dst
         LEFT JOIN ref_forces f ON f.force_id = n.force

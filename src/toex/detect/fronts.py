@@ -34,12 +34,12 @@ def assess_front(org: OrgFacts, organisers: set[str], network_addresses: set[str
                  cash_sic: tuple[str, ...], members: frozenset[str] = frozenset()) -> tuple[bool, list[Evidence]]:
     """(is a front, evidence)."""
     ev: list[Evidence] = []
-    officers = [p for p in org.officers if p in organisers]
+    officers = sorted(p for p in org.officers if p in organisers)
     for p in officers:
         src, ref = org.officers[p]
         ev.append(Evidence(f"{org.name}: an organiser ({p}) is an officer or controller", src, ref))
-    staff = [p for p in org.employees if p in exploited]
-    helpers = [p for p in org.officers if p in members and p not in exploited]
+    staff = sorted(p for p in org.employees if p in exploited)
+    helpers = sorted(p for p in org.officers if p in members and p not in exploited)
     if not officers and staff and helpers:
         src, ref = org.officers[helpers[0]]
         ev.append(Evidence(f"{org.name}: a network member ({helpers[0]}) is an officer and it employs people "
@@ -48,7 +48,7 @@ def assess_front(org: OrgFacts, organisers: set[str], network_addresses: set[str
     if not officers:
         return False, ev
     criteria = 0
-    at = [loc for loc in org.locations if loc in network_addresses]
+    at = sorted(loc for loc in org.locations if loc in network_addresses)
     if at:
         src, ref = org.locations[at[0]]
         ev.append(Evidence(f"{org.name} is registered or trades at a network address ({at[0]})", src, ref))

@@ -27,6 +27,9 @@ from toex.store import Store
 
 RESIDENCE = "('resides-at', 'stays-at')"
 OFFENDER = "('suspect', 'offender')"
+#: The evidence record of a grouped rule: the first (source_id, ref), never an arbitrary one.
+FIRST_SOURCE = "arg_min(source_id, [source_id, ref])"
+FIRST_REF = "arg_min(ref, [source_id, ref])"
 PERSON_TIES = ("('associate-of', 'partner-of', 'co-offending', 'intel-co-subject', 'co-residence', "
                "'shared-phone', 'shared-vehicle', 'shared-account')")
 
@@ -162,9 +165,9 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
               AND ({_age_at('q', 'coalesce(c.since, $as_of)')}) - ({_age_at('p', 'coalesce(c.since, $as_of)')}) >= {gap}
               AND {_unrelated('p', 'q')}""",
         "CROWDED_UNRELATED_ADDRESS": f"""
-            SELECT p, 'Lives or stays at ' || coalesce(any_value(address), any_value(location)) || ' (' ||
-                   coalesce(any_value(location_kind), 'address') || ') with ' || count(DISTINCT q) ||
-                   ' unrelated adults', any_value(source_id), any_value(ref)
+            SELECT p, 'Lives or stays at ' || coalesce(min(address), location) || ' (' ||
+                   coalesce(min(location_kind), 'address') || ') with ' || count(DISTINCT q) ||
+                   ' unrelated adults', {FIRST_SOURCE}, {FIRST_REF}
             FROM (SELECT c.* FROM __i_cores c JOIN __d_person p ON p.entity_id = c.p
                   JOIN __d_person q ON q.entity_id = c.q
                   WHERE {_unrelated('p', 'q')} AND coalesce(q.age_today, 99) >= 18)
@@ -204,8 +207,9 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
                        WHERE {_unrelated('p', 'q')} GROUP BY a.phone),
             drug_users AS (SELECT DISTINCT pe.person FROM __d_pe pe
                            WHERE pe.role IN {OFFENDER} AND pe.offence_code IN {_codes(cfg.drug_supply_codes)}),
-            seen AS (SELECT i.dst AS phone, count(DISTINCT i.src) AS n, any_value(ev.source_id) AS source_id,
-                            any_value(ev.ref) AS ref, count(DISTINCT i.src) FILTER (WHERE {drug}) AS drug_events
+            seen AS (SELECT i.dst AS phone, count(DISTINCT i.src) AS n,
+                            arg_min(ev.source_id, [ev.source_id, ev.ref]) AS source_id,
+                            arg_min(ev.ref, [ev.source_id, ev.ref]) AS ref, count(DISTINCT i.src) FILTER (WHERE {drug}) AS drug_events
                      FROM graph_edges i JOIN graph_nodes n ON n.node_id = i.src
                      JOIN events ev ON 'E:' || ev.source_id || ':' || ev.ref = i.src
                      WHERE i.type = 'involves' GROUP BY i.dst)
@@ -219,7 +223,8 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
                    AND EXISTS (SELECT 1 FROM users v JOIN drug_users d ON d.person = v.person WHERE v.phone = u.phone))""",
         "CUCKOOED_ADDRESS": f"""
             WITH drug_at AS (
-                SELECT a.dst AS location, any_value(ev.source_id) AS source_id, any_value(ev.ref) AS ref,
+                SELECT a.dst AS location, arg_min(ev.source_id, [ev.source_id, ev.ref]) AS source_id,
+                       arg_min(ev.ref, [ev.source_id, ev.ref]) AS ref,
                        count(*) AS n
                 FROM graph_edges a JOIN graph_nodes n ON n.node_id = a.src
                 JOIN events ev ON 'E:' || ev.source_id || ':' || ev.ref = a.src
@@ -260,8 +265,9 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
             WITH holders AS (SELECT DISTINCT h.dst AS account, h.src AS person, h.source_id, h.ref
                              FROM graph_edges h JOIN object_entities o ON o.entity_id = h.dst
                              WHERE h.type IN ('holds', 'uses') AND o.kind = 'bank-account' AND h.src LIKE 'P-%')
-            SELECT a.person, 'Holds account ' || coalesce(any_value(o.value), a.account) || ' with ' ||
-                   count(DISTINCT b.person) || ' unrelated people', any_value(a.source_id), any_value(a.ref)
+            SELECT a.person, 'Holds account ' || coalesce(min(o.value), a.account) || ' with ' ||
+                   count(DISTINCT b.person) || ' unrelated people', arg_min(a.source_id, [a.source_id, a.ref]),
+                   arg_min(a.ref, [a.source_id, a.ref])
             FROM holders a JOIN holders b ON a.account = b.account AND a.person <> b.person
             JOIN __d_person p ON p.entity_id = a.person JOIN __d_person q ON q.entity_id = b.person
             JOIN object_entities o ON o.entity_id = a.account

@@ -92,6 +92,8 @@ class Edge:
 # -- growth -------------------------------------------------------------------------------
 
 def _grow(store: Store, cfg: AnalyseConfig, seeds: list[str]) -> list[Edge]:
+    """The edges among the nodes within ``hops`` of a seed, in a fixed order (everything downstream
+    that picks 'the first' edge, sums weights or seeds Leiden depends on it)."""
     n = cfg.networks
     store.execute(
         """CREATE OR REPLACE TEMP TABLE __n_adj AS
@@ -116,7 +118,8 @@ def _grow(store: Store, cfg: AnalyseConfig, seeds: list[str]) -> list[Edge]:
         """SELECT e.src, e.dst, e.type, e.source_id, e.ref, coalesce(e.weight, 1.0), ev.offence_code
         FROM graph_edges e LEFT JOIN events ev ON e.type = 'offended-against' AND ev.source_id = e.source_id
              AND ev.ref = e.ref
-        WHERE e.src IN (SELECT node FROM __n_reach) AND e.dst IN (SELECT node FROM __n_reach)"""
+        WHERE e.src IN (SELECT node FROM __n_reach) AND e.dst IN (SELECT node FROM __n_reach)
+        ORDER BY e.src, e.dst, e.type, e.source_id NULLS FIRST, e.ref NULLS FIRST, 6, 7 NULLS FIRST"""
     )
     return [Edge(str(a), str(b), str(t), s, r, float(w), c) for a, b, t, s, r, w, c in rows]
 
@@ -132,14 +135,15 @@ def _people(store: Store, cfg: AnalyseConfig) -> dict[str, Person]:
                       ON a.event = b.event AND a.person <> b.person
                       WHERE a.role IN ('suspect', 'offender') AND b.role IN ('suspect', 'offender')
                         AND a.age_at >= 18 AND b.age_at BETWEEN 0 AND 17 GROUP BY a.person),
-            prior AS (SELECT person, list(DISTINCT [source_id, ref]) AS refs FROM __d_pe
+            prior AS (SELECT person, list(DISTINCT [source_id, ref] ORDER BY [source_id, ref]) AS refs FROM __d_pe
                       WHERE role IN ('suspect', 'offender') AND offence_code IN ({codes}) GROUP BY person)
         SELECT p.entity_id, p.age_today, (kid.person IS NOT NULL OR p.age_today < 18),
                coalesce(list_contains(ind.codes, 'NRM_REFERRAL'), false), coalesce(ind.w, 0), ind.codes,
                p.family_id, p.surname_key, coalesce(hands.n, 0), prior.refs
         FROM __d_person p JOIN __n_reach r ON r.node = p.entity_id
         LEFT JOIN ind ON ind.entity_id = p.entity_id LEFT JOIN kid ON kid.person = p.entity_id
-        LEFT JOIN hands ON hands.person = p.entity_id LEFT JOIN prior ON prior.person = p.entity_id"""
+        LEFT JOIN hands ON hands.person = p.entity_id LEFT JOIN prior ON prior.person = p.entity_id
+        ORDER BY p.entity_id"""
     )
     out = {}
     victim_codes = {c for c, d in definitions().items() if d.vulnerable}
@@ -202,7 +206,7 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
         for f in fs:
             if f.src in homes.get(loc, ()):
                 continue  # found at their own home
-            for a in homes.get(loc, ()):
+            for a in sorted(homes.get(loc, ())):
                 if adult_over(a, f.src):
                     w, words = CONTROL["found-at-home"]
                     scores[a].add("found-at-home", w, f"{a}: " + words.format(v=f.src), f.source_id, f.ref, f.src)
@@ -216,8 +220,8 @@ def _control(edges: list[Edge], people: dict[str, Person], vulnerable: set[str],
                 if adult_over(a, emp.src, need_gap=False):
                     w, words = CONTROL["employs"]
                     scores[a].add("employs", w, f"{a} " + words.format(o=org, v=emp.src), emp.source_id, emp.ref, emp.src)
-            for loc in org_at.get(org, ()):
-                for v in homes.get(loc, ()):
+            for loc in sorted(org_at.get(org, ())):
+                for v in sorted(homes.get(loc, ())):
                     if adult_over(a, v, need_gap=False):
                         w, words = CONTROL["houses"]
                         scores[a].add("houses", w, f"{a} " + words.format(o=org, v=v), o.source_id, o.ref, v)
@@ -305,15 +309,15 @@ def find_networks(store: Store, cfg: AnalyseConfig) -> list[Network]:
         return []
     community = _communities(edges, cfg, organisers)
     uf = _UnionFind()
-    for o in organisers:
-        for v in scores[o].controlled:
+    for o in sorted(organisers):
+        for v in sorted(scores[o].controlled):
             if o in community and v in community:
                 uf.union(community[o], community[v])
     groups: dict[int, set[int]] = defaultdict(set)
-    for o in organisers:
+    for o in sorted(organisers):
         if o in community:
             groups[uf.find(community[o])].add(community[o])
-    for c in set(community.values()):
+    for c in sorted(set(community.values())):
         root = uf.find(c)
         if root in groups:
             groups[root].add(c)
@@ -342,7 +346,7 @@ def _involved(store: Store, vulnerable: set[str]) -> dict[str, set[str]]:
     rows = store.fetchall(
         """SELECT DISTINCT i.dst, pe.person FROM graph_edges i JOIN __d_pe pe ON pe.event = i.src
         WHERE i.type = 'involves' AND pe.person IN (SELECT person FROM __n_vuln)
-          AND i.dst IN (SELECT node FROM __n_reach)"""
+          AND i.dst IN (SELECT node FROM __n_reach) ORDER BY 1, 2"""
     )
     out: dict[str, set[str]] = defaultdict(set)
     for obj, person in rows:
@@ -374,7 +378,8 @@ def _assemble(store: Store, inside: set[str], by_node: dict[str, list[Edge]],
     for node in sorted(inside - core):
         if not node.startswith("P-") or node not in people:
             continue
-        ties = [e for e in by_node[node] if (e.dst if e.src == node else e.src) in core]
+        ties = sorted((e for e in by_node[node] if (e.dst if e.src == node else e.src) in core),
+                      key=lambda e: (e.type, e.dst if e.src == node else e.src, e.source_id or "", e.ref or ""))
         if not ties:
             continue
         p = people[node]

@@ -53,7 +53,7 @@ class TravellingGroup:
 
 def _groups(store: Store, cfg: TravelConfig) -> list[list[str]]:
     pairs = store.fetchall(
-        "SELECT src, dst, count(*) FROM graph_edges WHERE type = 'co-offending' GROUP BY src, dst"
+        "SELECT src, dst, count(*) FROM graph_edges WHERE type = 'co-offending' GROUP BY src, dst ORDER BY src, dst"
     )
     if not pairs:
         return []
@@ -99,12 +99,12 @@ def detect_travelling(store: Store, cfg: TravelConfig) -> list[TravellingGroup]:
             FROM __tv_member m JOIN __d_pe pe ON pe.person = m.person
             LEFT JOIN __d_home h ON h.person = pe.person
             WHERE pe.role IN ('suspect', 'offender') AND pe.event_kind = 'offence')
-        SELECT grp, event, any_value(day), any_value(force), any_value(source_id), any_value(ref),
+        SELECT grp, event, min(day), min(force), min(source_id), min(ref),
                list(DISTINCT person ORDER BY person), list(DISTINCT person ORDER BY person)
                    FILTER (WHERE age_at BETWEEN 0 AND 17),
-               median(km), any_value(what)
+               median(km), min(what)
         FROM pe GROUP BY grp, event HAVING count(DISTINCT person) >= 2
-        ORDER BY grp, 3"""
+        ORDER BY grp, 3, 5, 6, event"""
     )
     store.execute("DROP TABLE IF EXISTS __tv_member")
     region = dict(store.fetchall("SELECT force_id, region_id FROM ref_forces"))
@@ -116,7 +116,7 @@ def detect_travelling(store: Store, cfg: TravelConfig) -> list[TravellingGroup]:
         group = _one_group(rows_g, cfg, region)
         if group is not None:
             found.append(group)
-    found.sort(key=lambda g: (-g.mobility, -g.events))
+    found.sort(key=lambda g: (-g.mobility, -g.events, g.members))
     return found
 
 

@@ -34,6 +34,8 @@ from toex.store import Store
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SCORE_CAP = 50.0
+#: Stored floats (p, q, expected) keep this many significant digits, so reruns agree exactly.
+SIG_DIGITS = 12
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _counts(store: Store, cfg: TrendConfig) -> pd.DataFrame:
         FROM __t_grp WHERE offence_code IS NOT NULL GROUP BY ALL
         UNION ALL
         SELECT basis, force, 'category', category, grp, month, count(*)
-        FROM __t_grp WHERE category IS NOT NULL GROUP BY ALL"""
+        FROM __t_grp WHERE category IS NOT NULL GROUP BY ALL
+        ORDER BY basis, force, dim, value, grp, month"""
     ).df()
     store.execute("DROP TABLE IF EXISTS __t_off")
     store.execute("DROP TABLE IF EXISTS __t_grp")
@@ -147,7 +150,7 @@ def detect_trends(store: Store, cfg: TrendConfig) -> tuple[list[TrendAlert], int
         offset += p.size
         alerts.extend(_select(keys, p, q, obs, exp, cfg, last, first))
     alerts = _dedupe(alerts)
-    alerts.sort(key=lambda a: (a.p_value, -a.observed))
+    alerts.sort(key=lambda a: (a.p_value, -a.observed, *_identity(a)))
     return alerts[: cfg.max_alerts], tested
 
 
@@ -193,7 +196,7 @@ def _scan_basis(part: pd.DataFrame, cfg: TrendConfig) -> tuple[int, pd.DataFrame
 def _bh(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values (q-values)."""
     n = p.size
-    order = np.argsort(p)
+    order = np.argsort(p, kind="stable")
     ranked = p[order] * n / np.arange(1, n + 1)
     q = np.minimum.accumulate(ranked[::-1])[::-1]
     out = np.empty(n)
@@ -225,10 +228,20 @@ def _select(keys: pd.DataFrame, p: np.ndarray, q: np.ndarray, obs: np.ndarray, e
             force=str(k["force"]), offence_code=str(k["value"]) if k["dim"] == "offence_code" else None,
             category=str(k["value"]) if k["dim"] == "category" else None, grp=str(k["grp"]),
             period_from=_month_start(first, end - w + 1), period_to=_month_end(first, end),
-            observed=int(obs[i, j]), expected=float(exp[i, j]), p_value=float(p[i, j]),
-            q_value=float(q[i, j]), basis=str(k["basis"]),
+            observed=int(obs[i, j]), expected=_sig(float(exp[i, j])), p_value=_sig(float(p[i, j])),
+            q_value=_sig(float(q[i, j])), basis=str(k["basis"]),
         ))
     return out
+
+
+def _sig(x: float, digits: int = SIG_DIGITS) -> float:
+    """``x`` to ``digits`` significant digits: the last bits of a float depend on summation order."""
+    return float(f"{x:.{digits - 1}e}") if np.isfinite(x) and x != 0.0 else float(x)
+
+
+def _identity(a: TrendAlert) -> tuple[str, str, str, str, str, date, date]:
+    """The alert's series and period: the tie-break when p-values are equal."""
+    return (a.basis, a.force, a.offence_code or "", a.category or "", a.grp, a.period_from, a.period_to)
 
 
 def _dedupe(alerts: list[TrendAlert]) -> list[TrendAlert]:
@@ -237,7 +250,7 @@ def _dedupe(alerts: list[TrendAlert]) -> list[TrendAlert]:
 
     cat_of = {c.offence_code: c.policeuk_category for c in reference.offence_codes()}
     best: dict[tuple[str, str, str, str], TrendAlert] = {}
-    for a in sorted(alerts, key=lambda a: (a.p_value, a.category is not None)):
+    for a in sorted(alerts, key=lambda a: (a.p_value, a.category is not None, *_identity(a))):
         family = a.category or cat_of.get(a.offence_code or "", a.offence_code or "")
         key = (a.basis, a.force, a.grp, family)
         if key not in best:
