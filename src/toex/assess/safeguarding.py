@@ -61,7 +61,8 @@ def home_addresses_sql() -> str:
         WITH res AS (
             SELECT per.entity_id, le.town, le.postcode, l.since,
                    row_number() OVER (PARTITION BY per.entity_id
-                                      ORDER BY (l.role = 'resides-at') DESC, l.since DESC NULLS LAST, le.postcode) AS rn
+                                      ORDER BY (l.role = 'resides-at') DESC, l.since DESC NULLS LAST, le.postcode,
+                                               le.entity_id, l.source_id, l.to_ref) AS rn
             FROM entity_records per
             JOIN links l ON l.source_id = per.source_id AND l.from_ref = per.ref AND l.from_kind = 'person'
                  AND l.role IN ('resides-at', 'stays-at')
@@ -122,8 +123,8 @@ def build_safeguarding(store: Store, weights: Weights, at: date, today: date | N
         WITH ind AS ({indicators}),
         mem AS (
             SELECT nm.entity_id,
-                   arg_min(nm.network_id, (CASE WHEN nm.role = 'exploited' THEN 0 ELSE 1 END) * 100000
-                           + coalesce(r.rank, 99999)) AS network_id,
+                   arg_min(nm.network_id, ((CASE WHEN nm.role = 'exploited' THEN 0 ELSE 1 END) * 100000
+                           + coalesce(r.rank, 99999), nm.network_id)) AS network_id,
                    bool_or(nm.role = 'exploited') AS exploited,
                    -- an organiser's control evidence pointing at them (records copied into their evidence)
                    max(CASE WHEN nm.role = 'exploited' THEN coalesce(len(list_filter(
@@ -140,7 +141,7 @@ def build_safeguarding(store: Store, weights: Weights, at: date, today: date | N
             SELECT er.entity_id,
                    count(DISTINCT e.source_id || ':' || e.ref) FILTER (WHERE e.kind = 'missing-episode') AS missing,
                    bool_or(e.kind = 'nrm-referral') AS nrm,
-                   mode(e.force) AS usual_force,
+                   mode(e.force ORDER BY e.force) AS usual_force,
                    max(e.occurred_from) AS last_record,
                    list(DISTINCT e.source_id) AS sources
             FROM cand JOIN entity_records er ON er.entity_id = cand.entity_id AND er.kind = 'person'
