@@ -111,12 +111,12 @@ def match_networks(prev: Picture, cur: Picture, min_overlap: float) -> dict[str,
         if nid in prev_nets:
             matched[nid] = nid
             used.add(nid)
-    for nid, net in cur["networks"].items():
+    for nid, net in sorted(cur["networks"].items()):
         if nid in matched:
             continue
         members = set(net["members"])
         best, best_j = None, 0.0
-        for pid, pnet in prev_nets.items():
+        for pid, pnet in sorted(prev_nets.items()):
             if pid in used:
                 continue
             j = _jaccard(members, set(pnet["members"]))
@@ -197,16 +197,16 @@ def attach_evidence(store: Store, changes: list[Change], limit: int = 10) -> Non
                 "SELECT e.source_id, e.ref, e.kind, CAST(e.occurred_from AS VARCHAR) FROM entity_records er "
                 "JOIN links l ON l.source_id = er.source_id AND l.from_ref = er.ref AND l.from_kind = 'person' "
                 "JOIN events e ON e.source_id = l.source_id AND e.ref = l.to_ref "
-                "WHERE er.entity_id = ? AND e.occurred_from > CAST(? AS TIMESTAMP) ORDER BY e.occurred_from DESC LIMIT ?",
+                "WHERE er.entity_id = ? AND e.occurred_from > CAST(? AS TIMESTAMP) ORDER BY e.occurred_from DESC, e.source_id, e.ref LIMIT ?",
                 [c.entity_id, c.detail.get("since") or "1900-01-01", limit])
         elif c.change in ("new-force",):
             rows = store.fetchall(
                 "SELECT DISTINCT source_id, ref, kind, CAST(occurred_from AS VARCHAR) FROM network_evidence "
-                "WHERE network_id = ? AND force = ? ORDER BY 4 DESC LIMIT ?", [c.network_id, c.detail["force"], limit])
+                "WHERE network_id = ? AND force = ? ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [c.network_id, c.detail["force"], limit])
         elif c.entity_id is not None:
             rows = store.fetchall(
                 "SELECT DISTINCT source_id, ref, kind, CAST(occurred_from AS VARCHAR) FROM network_evidence "
-                "WHERE network_id = ? AND entity_id = ? ORDER BY 4 DESC LIMIT ?", [c.network_id, c.entity_id, limit])
+                "WHERE network_id = ? AND entity_id = ? ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [c.network_id, c.entity_id, limit])
             member_ev = store.scalar("SELECT CAST(evidence AS VARCHAR) FROM network_members WHERE network_id = ? AND entity_id = ?",
                                      [c.network_id, c.entity_id])
             if member_ev:
@@ -214,7 +214,7 @@ def attach_evidence(store: Store, changes: list[Change], limit: int = 10) -> Non
         else:
             rows = store.fetchall(
                 "SELECT DISTINCT source_id, ref, kind, CAST(occurred_from AS VARCHAR) FROM network_evidence "
-                "WHERE network_id = ? ORDER BY 4 DESC LIMIT ?", [c.network_id, limit])
+                "WHERE network_id = ? ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [c.network_id, limit])
         c.detail["evidence"] = [{"source": s, "ref": r, "kind": k, "occurred": o} for s, r, k, o in rows]
 
 

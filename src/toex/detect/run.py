@@ -89,7 +89,7 @@ def analyse(store: Store, config: AnalyseConfig | None = None, actor: str = "cli
         groups = write_travelling(store, cfg.travel)
         out.travelling_groups = len(groups)
         out.top_groups = [str(r[0]) for r in store.fetchall(
-            "SELECT summary FROM travelling_groups ORDER BY mobility_score DESC, events DESC LIMIT 5")]
+            "SELECT summary FROM travelling_groups ORDER BY mobility_score DESC, events DESC, group_id LIMIT 5")]
         step("networks")
         nets = write_networks(store, cfg, as_of)
         out.networks = _briefs(store, nets)
