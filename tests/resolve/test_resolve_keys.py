@@ -97,3 +97,12 @@ def test_entities_cover_every_record_and_runs_are_audited(store: Store, tmp_path
     assert store.scalar("SELECT count(*) FROM entity_records") == total
     assert store.scalar("SELECT count(*) FROM audit WHERE action = 'combination' AND actor = 'tester'") == 1
     assert store.scalar("SELECT count(*) FROM resolve_runs") == 1
+
+
+def test_entity_numbers_past_a_million_are_not_cut() -> None:
+    import duckdb
+
+    from toex.resolve.ids import number_sql
+
+    got = duckdb.connect().execute(f"SELECT {number_sql('42')}, {number_sql('1234567')}").fetchall()[0]
+    assert got == ("000042", "1234567")

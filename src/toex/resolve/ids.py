@@ -16,6 +16,13 @@ PREFIXES: dict[str, str] = {"person": "P", "location": "L", "object": "T", "orga
 WIDTH = 6
 
 
+def number_sql(expr: str) -> str:
+    """SQL: an id number padded to :data:`WIDTH` digits, never cut (``lpad`` truncates longer strings, which
+    gave two entities one id past 999,999)."""
+    text = f"CAST({expr} AS VARCHAR)"
+    return f"CASE WHEN length({text}) >= {WIDTH} THEN {text} ELSE lpad({text}, {WIDTH}, '0') END"
+
+
 def _last_used(store: Store, kind: str) -> int:
     prefix = PREFIXES[kind]
     seq = db.value(store, "SELECT last FROM resolve_id_sequences WHERE prefix = ?", [prefix])
@@ -43,8 +50,7 @@ def assign(store: Store, kind: str, clusters: str) -> int:
         SELECT cluster, entity_id FROM ranked WHERE by_cluster = 1 AND by_entity = 1""")
     store.execute(f"""
         CREATE OR REPLACE TEMP TABLE __rs_fresh AS
-        SELECT cluster, '{prefix}-' || lpad(CAST({last} + row_number() OVER (ORDER BY first_key) AS VARCHAR), {WIDTH}, '0')
-               AS entity_id
+        SELECT cluster, '{prefix}-' || {number_sql(f"{last} + row_number() OVER (ORDER BY first_key)")} AS entity_id
         FROM (SELECT cluster, min(source_id || chr(1) || ref) AS first_key FROM {clusters}
               WHERE cluster NOT IN (SELECT cluster FROM __rs_carry) GROUP BY cluster)""")
     store.execute(f"""
