@@ -31,7 +31,7 @@ typecheck:
 	$(BIN)/mypy
 
 unit:
-	$(BIN)/pytest -q -n 2 --dist loadgroup -m "not slow"
+	$(BIN)/pytest -q -n 2 -m "not slow"
 
 ## Benchmarks (print their figures; see docs/benchmarks.md).
 bench: setup
