@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import yaml
 
-from toex.synth import pole as fmt
+from toex.ingest import pole_format as fmt
 from toex.synth.config import NoiseConfig
 from toex.synth.noise import (
     STYLES,
