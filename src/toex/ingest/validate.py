@@ -28,6 +28,28 @@ def _a(kind: str) -> str:
     return f"CASE WHEN {kind} IN ('event', 'object', 'organisation') THEN 'an ' ELSE 'a ' END || {kind}"
 
 
+Rule = tuple[str, str]
+
+
+def _kind_rule(label: str, values: tuple[str, ...]) -> Rule:
+    """An optional ``kind`` column must be one of ``values``."""
+    return (f"{n.blank('kind')} IS NOT NULL AND NOT {_in('lower(trim(kind))', values)}",
+            f"'unknown {label} kind ' || {_q('kind')}")
+
+
+def _coordinate_rule(column: str, limit: int) -> Rule:
+    """An optional coordinate must be a number within +/- ``limit`` degrees."""
+    value = f"TRY_CAST({column} AS DOUBLE)"
+    return (f"{n.blank(column)} IS NOT NULL AND ({value} IS NULL OR abs({value}) > {limit})",
+            f"'invalid {column} ' || {_q(column)}")
+
+
+def _date_rule(column: str, parses: str) -> Rule:
+    """An optional date column must parse (``parses`` is the SQL test of the blanked value)."""
+    return (f"{n.blank(column)} IS NOT NULL AND NOT {parses}",
+            f"'unparseable date ' || {_q(column)} || ' in {column}'")
+
+
 def _entity_rules(file: str, d: Dialect) -> list[tuple[str, str]]:
     """(condition that breaks the rule, reason SQL) per file, in order."""
     b = n.blank
@@ -42,37 +64,21 @@ def _entity_rules(file: str, d: Dialect) -> list[tuple[str, str]]:
             ),
         ]
     if file == "locations":
-        kind = "lower(trim(kind))"
-        return [
-            (f"{b('kind')} IS NOT NULL AND NOT {_in(kind, fmt.LOCATION_KINDS)}",
-             f"'unknown location kind ' || {_q('kind')}"),
-            (f"{b('latitude')} IS NOT NULL AND (TRY_CAST(latitude AS DOUBLE) IS NULL OR abs(TRY_CAST(latitude AS DOUBLE)) > 90)",
-             f"'invalid latitude ' || {_q('latitude')}"),
-            (f"{b('longitude')} IS NOT NULL AND (TRY_CAST(longitude AS DOUBLE) IS NULL OR abs(TRY_CAST(longitude AS DOUBLE)) > 180)",
-             f"'invalid longitude ' || {_q('longitude')}"),
-        ]
+        return [_kind_rule("location", fmt.LOCATION_KINDS), _coordinate_rule("latitude", 90),
+                _coordinate_rule("longitude", 180)]
     if file == "objects":
         return [
             (f"{b('kind')} IS NULL", "'missing object kind'"),
             (f"NOT {_in('lower(trim(kind))', fmt.OBJECT_KINDS)}", f"'unknown object kind ' || {_q('kind')}"),
         ]
     if file == "organisations":
-        return [
-            (f"{b('kind')} IS NOT NULL AND NOT {_in('lower(trim(kind))', fmt.ORGANISATION_KINDS)}",
-             f"'unknown organisation kind ' || {_q('kind')}"),
-            (f"{b('incorporated')} IS NOT NULL AND NOT {n.date_ok(b('incorporated'), d)}",
-             f"'unparseable date ' || {_q('incorporated')} || ' in incorporated'"),
-            (f"{b('dissolved')} IS NOT NULL AND NOT {n.date_ok(b('dissolved'), d)}",
-             f"'unparseable date ' || {_q('dissolved')} || ' in dissolved'"),
-        ]
+        return [_kind_rule("organisation", fmt.ORGANISATION_KINDS),
+                *(_date_rule(c, n.date_ok(b(c), d)) for c in ("incorporated", "dissolved"))]
     if file == "events":
         return [
             (f"{b('kind')} IS NULL", "'missing event kind'"),
             (f"NOT {_in('lower(trim(kind))', fmt.EVENT_KINDS)}", f"'unknown event kind ' || {_q('kind')}"),
-            (f"{b('occurred_from')} IS NOT NULL AND NOT {n.timestamp_ok(b('occurred_from'), d)}",
-             f"'unparseable date ' || {_q('occurred_from')} || ' in occurred_from'"),
-            (f"{b('occurred_to')} IS NOT NULL AND NOT {n.timestamp_ok(b('occurred_to'), d)}",
-             f"'unparseable date ' || {_q('occurred_to')} || ' in occurred_to'"),
+            *(_date_rule(c, n.timestamp_ok(b(c), d)) for c in ("occurred_from", "occurred_to")),
             (f"{b('force')} IS NOT NULL AND lower(trim(force)) NOT IN (SELECT force_id FROM ref_forces)",
              f"'unknown force id ' || {_q('force')}"),
             (f"{b('grading')} IS NOT NULL AND NOT {d.regexp_full_match('upper(trim(grading))', fmt.GRADING_PATTERN)}",
