@@ -329,6 +329,26 @@ class Engine(ABC):
         finally:
             self.unregister("__toex_arrow")
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                    types: Mapping[str, pa.DataType] | None = None) -> None:
+        """Append Python rows (small: parameters, results of graph algorithms) to ``table`` by column name.
+
+        The engine-neutral ``executemany``: the rows go in as one Arrow table.
+        ``types`` names the Arrow type of a column whose values may all be NULL.
+        """
+        import pyarrow as pa
+
+        if not rows:
+            return
+        given = types or {}
+        arrays = {c: pa.array([r[i] for r in rows], type=given.get(c)) for i, c in enumerate(columns)}
+        names = ", ".join(quote_ident(c) for c in columns)
+        self.register("__toex_rows", pa.table(arrays))
+        try:
+            self._run(f"INSERT INTO {quote_ident(table)} ({names}) SELECT {names} FROM __toex_rows", None)
+        finally:
+            self.unregister("__toex_rows")
+
     def replace_tables(self, queries: Mapping[str, str], params: Params = None) -> None:
         """Replace the rows of several stored tables with queries' results, atomically."""
         with self.transaction():
