@@ -80,6 +80,8 @@ def test_new_child_new_force_and_new_region_are_alerted_once_with_evidence(pictu
                     "VALUES ('P-000040', 'New', 'Child', DATE '2012-01-01', 2012)")
     add_events(picture, [("E40", "offence", "2025-07-05", "cumbria", "46", None, [("P-000040", "offender")])])
     add_member(picture, "N-0003", "P-000040", "person", "exploited")
+    # detect's geography: an exploited member's records are the network's activity (docs/tasking.md)
+    picture.execute("UPDATE networks SET forces = list_append(forces, 'cumbria') WHERE network_id = 'N-0003'")
     run_assess(picture, actor="Jane Analyst")
     changes = _changes(picture)
     kinds = {(c, n, e) for c, n, e, _d in changes}

@@ -180,7 +180,9 @@ def gather(store: Store, at: date | None = None, window_days: int = 90) -> dict[
     for network_id, threats, forces, regions, summary in store.fetchall(
         "SELECT network_id, threats, forces, regions, summary FROM networks ORDER BY network_id"
     ):
-        force_list = sorted(set(as_list(forces)))
+        # the network's geography is detect's: where its exploitation activity happens (docs/tasking.md);
+        # members' other records never widen it
+        force_list = sorted(set(as_list(forces)) & reference.force_ids())
         region_list = sorted(set(as_list(regions)) | _regions_of(force_list))
         facts[network_id] = NetworkFacts(
             network_id=network_id,
@@ -201,7 +203,6 @@ def gather(store: Store, at: date | None = None, window_days: int = 90) -> dict[
     _add_offences(store, facts)
     _add_activity(store, facts, at, window_days)
     _add_grades(store, facts)
-    _add_event_forces(store, facts)
     return facts
 
 
@@ -312,18 +313,3 @@ def _add_grades(store: Store, facts: dict[str, NetworkFacts]) -> None:
         if network_id in facts:
             facts[network_id].grades = tuple(items)
 
-
-def _add_event_forces(store: Store, facts: dict[str, NetworkFacts]) -> None:
-    """Forces where members' events happened count towards spread too."""
-    rows = store.fetchall(
-        "SELECT network_id, list(DISTINCT force ORDER BY force) FROM network_evidence "
-        "WHERE force IS NOT NULL GROUP BY network_id"
-    )
-    known = reference.force_ids()
-    for network_id, forces in rows:
-        f = facts.get(network_id)
-        if f is None:
-            continue
-        merged = sorted(set(f.forces) | {x for x in forces if x in known})
-        f.forces = tuple(merged)
-        f.regions = tuple(sorted(set(f.regions) | _regions_of(merged)))

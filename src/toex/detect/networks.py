@@ -28,6 +28,7 @@ from datetime import date
 import igraph as ig
 import leidenalg
 
+from toex import reference
 from toex.detect.config import AnalyseConfig
 from toex.detect.fronts import OrgFacts, assess_front
 from toex.detect.indicators import definitions
@@ -481,11 +482,65 @@ def network_facts(store: Store, net: Network, cfg: AnalyseConfig) -> NetworkFact
     return f
 
 
-def places(store: Store, net: Network) -> tuple[list[str], list[str]]:
-    """Forces and regions where the network's people appear in records."""
-    people = [m for m, x in net.members.items() if x.kind == "person"]
+def location_forces_sql(locations: str) -> str:
+    """SQL: ``(location, force)`` for the location entities listed in the relation ``locations(location)``,
+    from their postcode: the force of the postcode in the reference postcode table, else of its district."""
+    postcodes = str(reference.postcodes_path()).replace("'", "''")
+    districts = str(reference.table_paths()["postcode_districts"]).replace("'", "''")
+    return f"""
+        SELECT le.entity_id AS location, coalesce(pc.force_id, pd.force_id) AS force
+        FROM location_entities le
+        LEFT JOIN (SELECT postcode, force_id FROM read_parquet('{postcodes}')
+                   WHERE postcode IN (SELECT postcode FROM location_entities
+                                      WHERE entity_id IN (SELECT location FROM {locations}))) pc
+               ON pc.postcode = le.postcode
+        LEFT JOIN (SELECT district, force_id FROM read_csv('{districts}', header = true, all_varchar = true)) pd
+               ON pd.district = split_part(le.postcode, ' ', 1)
+        WHERE le.entity_id IN (SELECT location FROM {locations}) AND coalesce(pc.force_id, pd.force_id) IS NOT NULL"""
+
+
+def places(store: Store, net: Network, cfg: AnalyseConfig) -> tuple[list[str], list[str]]:
+    """Forces and regions where the network's exploitation activity happens (docs/tasking.md, "Where a
+    network operates"), not every place a member has ever been recorded:
+
+    - the force of each record of two or more members together, of every record of an exploited member,
+      of a member's exploitation, sexual exploitation or drug supply offence (as suspect or offender) and
+      of records involving an object the network uses;
+    - the force (by postcode) of the addresses the network uses, of the places where its exploited members
+      were found and of the addresses where its companies are registered or trade.
+
+    A member's other records (an organiser's burglary, an associate's stop-search in a far force) do not
+    widen the network's geography.
+    """
+    members = net.members.items()
+    people = sorted(m for m, x in members if x.kind == "person")
+    exploited = sorted(m.entity_id for m in net.with_role("exploited"))
+    objects = sorted(m for m, x in members if x.kind == "object")
+    sites = sorted(m for m, x in members if x.kind == "location")
+    orgs = sorted(m for m, x in members if x.kind == "organisation")
+    ind = cfg.indicators
+    codes = sorted({*ind.prior_case_codes, *ind.sexual_exploitation_codes, *ind.drug_supply_codes})
     forces = [str(r[0]) for r in store.fetchall(
-        "SELECT DISTINCT force FROM __d_pe WHERE person IN (SELECT unnest(?)) AND force IS NOT NULL ORDER BY 1", [people])]
+        f"""WITH pe AS (SELECT person, event, role, offence_code FROM __d_pe
+                        WHERE person IN (SELECT unnest(CAST(? AS VARCHAR[])))),
+            activity AS (
+                SELECT event FROM pe GROUP BY event HAVING count(DISTINCT person) >= 2
+                UNION SELECT event FROM pe WHERE person IN (SELECT unnest(CAST(? AS VARCHAR[])))
+                UNION SELECT event FROM pe WHERE role IN ('suspect', 'offender')
+                                              AND offence_code IN (SELECT unnest(CAST(? AS VARCHAR[])))
+                UNION SELECT src FROM graph_edges
+                      WHERE type = 'involves' AND dst IN (SELECT unnest(CAST(? AS VARCHAR[]))))
+            , used AS (
+                SELECT unnest(CAST(? AS VARCHAR[])) AS location
+                UNION SELECT dst FROM graph_edges
+                      WHERE type = 'found-at' AND src IN (SELECT unnest(CAST(? AS VARCHAR[])))
+                UNION SELECT dst FROM graph_edges
+                      WHERE type IN ('registered-at', 'trades-at') AND src IN (SELECT unnest(CAST(? AS VARCHAR[]))))
+            , found AS (
+                SELECT force FROM graph_nodes WHERE node_id IN (SELECT event FROM activity)
+                UNION SELECT force FROM ({location_forces_sql('used')}))
+        SELECT DISTINCT force FROM found WHERE force IN (SELECT force_id FROM ref_forces) ORDER BY 1""",
+        [people, exploited, codes, objects, sites, exploited, orgs])]
     regions = [str(r[0]) for r in store.fetchall(
         "SELECT DISTINCT coalesce(region_id, force_id) FROM ref_forces WHERE force_id IN (SELECT unnest(?)) ORDER BY 1",
         [forces])]
@@ -517,7 +572,7 @@ def write_networks(store: Store, cfg: AnalyseConfig, as_of: date) -> list[Networ
     for net in nets:
         facts = network_facts(store, net, cfg)
         net.threats = type_threats(facts)
-        net.forces, net.regions = places(store, net)
+        net.forces, net.regions = places(store, net, cfg)
     nets.sort(key=lambda x: (-len(x.with_role("exploited")), -len(x.members), min(x.members)))
     ids = [m for net in nets for m in net.members]
     labels = dict(store.fetchall("SELECT entity_id, label FROM entities WHERE entity_id IN (SELECT unnest(?))", [ids]))

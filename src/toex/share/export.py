@@ -102,9 +102,6 @@ def network_records(store: Store) -> list[dict[str, Any]]:
         "CASE role WHEN 'organiser' THEN 0 WHEN 'exploited' THEN 1 WHEN 'front' THEN 2 WHEN 'facilitator' THEN 3 ELSE 4 END, entity_id"
     ):
         members.setdefault(nid, []).append({"entity_id": eid, "kind": kind, "role": role})
-    ev_forces: dict[str, set[str]] = {}
-    for nid, force in store.fetchall("SELECT DISTINCT network_id, force FROM network_evidence WHERE force IS NOT NULL"):
-        ev_forces.setdefault(nid, set()).add(force)
     actions = _actions(store)
     out = []
     for nid, rank, score, version, summary, breakdown, threats, forces, *dims in store.fetchall(
@@ -112,7 +109,7 @@ def network_records(store: Store) -> list[dict[str, Any]]:
         f"{', '.join('s.' + d for d in SCORE_DIMENSIONS)} FROM network_scores s JOIN networks n USING (network_id) "
         "ORDER BY s.rank"
     ):
-        all_forces = sorted({f for f in (*_list(forces), *ev_forces.get(nid, ())) if f in known})
+        all_forces = sorted({f for f in _list(forces) if f in known})  # detect's geography
         level, unit = owners.get(nid) or _owner_fallback(all_forces)
         out.append({
             "id": nid,

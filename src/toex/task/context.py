@@ -120,9 +120,8 @@ def load_contexts(store: Store) -> dict[str, NetworkContext]:
         "SELECT s.network_id, n.threats, n.forces, n.regions, s.score FROM network_scores s "
         "JOIN networks n USING (network_id) ORDER BY s.rank"
     ):
-        ev_forces = [r[0] for r in store.fetchall(
-            "SELECT DISTINCT force FROM network_evidence WHERE network_id = ? AND force IS NOT NULL", [network_id])]
-        all_forces = tuple(sorted({f for f in (*_list(forces), *ev_forces) if f in reference.force_ids()}))
+        # detect's geography (where the exploitation activity happens): members' other records do not widen it
+        all_forces = tuple(sorted({f for f in _list(forces) if f in reference.force_ids()}))
         contexts[network_id] = NetworkContext(network_id, _list(threats), all_forces, _list(regions),
                                               owner_for(all_forces), float(score))
     _load_people(store, contexts)
