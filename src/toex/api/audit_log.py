@@ -59,9 +59,9 @@ def require_purpose(store: Store, kind: str, purpose: str | None) -> str | None:
 
 def log(db: Database, user: User, action: str, target: str | None, purpose: str | None,
         returned: Sequence[str] = (), **detail: Any) -> int:
-    """Append one entry to the audit chain (under the write lock)."""
+    """Append one entry to the audit chain (under the chain's lock)."""
     ids = list(returned)
     body: dict[str, Any] = {"role": user.role, "scope": user.scope_kind + (f":{user.scope_id}" if user.scope_id else ""),
                             "returned": ids[:MAX_IDS], "returned_total": len(ids), **detail}
-    with db.writer() as store:
+    with db.auditor() as store:
         return audit.record(store, user.username, action, target, body, purpose)

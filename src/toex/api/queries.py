@@ -12,12 +12,14 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from toex.api.access import User, record_visible, visible_forces
+from toex.api.index import CLASS_RANKS
 from toex.ingest.phones import to_e164
 from toex.store import Store
 
@@ -690,31 +692,77 @@ def _network_rows(store: Store, network_id: str | None = None) -> list[Row]:
         ORDER BY {'s.rank NULLS LAST, ' if scores else ''}n.network_id""", [network_id, network_id])
 
 
-def _member_visibility(store: Store, user: User, network_ids: list[str] | None = None) -> dict[str, tuple[int, int]]:
-    """network -> (visible members, all members)."""
+class MemberCounts(NamedTuple):
+    """Members of a network a user sees, of all its members, and why the others are withheld."""
+
+    visible: int
+    total: int
+    handling_c: int = 0  # in scope and clearance, known only from handling code C intelligence
+    above_clearance: int = 0  # in scope, known only from records above the user's clearance
+
+    @property
+    def outside_scope(self) -> int:
+        return self.total - self.visible - self.handling_c - self.above_clearance
+
+    @property
+    def complete(self) -> bool:
+        return self.visible == self.total
+
+    def withheld(self) -> dict[str, int]:
+        return {"outside_scope": self.outside_scope, "handling_c": self.handling_c,
+                "above_clearance": self.above_clearance}
+
+
+def _member_visibility(store: Store, user: User, network_ids: list[str] | None = None) -> dict[str, MemberCounts]:
+    """network -> its :class:`MemberCounts` for the user."""
     pred, params = record_visible(user, "r")
+    cleared = replace(user, handling_c=True)
+    pred_c, params_c = record_visible(cleared, "r")
+    pred_s, params_s = record_visible(replace(cleared, clearance=max(CLASS_RANKS, key=CLASS_RANKS.__getitem__)), "r")
     where = f"WHERE m.network_id IN {ph(network_ids)}" if network_ids is not None else ""
     rows = store.fetchall(
-        f"""WITH vis AS (SELECT DISTINCT r.network_id, r.entity_id FROM api_member_records r WHERE {pred})
-        SELECT m.network_id, count(DISTINCT v.entity_id), count(DISTINCT m.entity_id) FROM network_members m
+        f"""WITH vis AS (SELECT r.network_id, r.entity_id, bool_or({pred}) AS v, bool_or({pred_c}) AS vc,
+                                bool_or({pred_s}) AS vs
+                         FROM api_member_records r GROUP BY 1, 2)
+        SELECT m.network_id, count(DISTINCT m.entity_id) FILTER (WHERE v.v),
+               count(DISTINCT m.entity_id),
+               count(DISTINCT m.entity_id) FILTER (WHERE v.vc AND NOT v.v),
+               count(DISTINCT m.entity_id) FILTER (WHERE v.vs AND NOT v.vc)
+        FROM network_members m
         LEFT JOIN vis v ON v.network_id = m.network_id AND v.entity_id = m.entity_id {where} GROUP BY 1""",
-        [*params, *(network_ids or [])],
+        [*params, *params_c, *params_s, *(network_ids or [])],
     )
-    return {str(n): (int(v), int(t)) for n, v, t in rows}
+    return {str(n): MemberCounts(int(v), int(t), int(c), int(k)) for n, v, t, c, k in rows}
 
 
-def _network_summary(user: User, row: Row, counts: tuple[int, int]) -> Row:
-    visible, total = counts
-    full = visible == total
+def withheld_text(counts: MemberCounts, what: str = "network") -> str:
+    """What of a partly visible network is withheld, and why, in words."""
+    def n(count: int) -> str:
+        return f"{count} member{'s' if count != 1 else ''}"
+
+    reasons = []
+    if counts.outside_scope:
+        reasons.append(f"{n(counts.outside_scope)} outside your scope")
+    if counts.handling_c:
+        reasons.append(f"{n(counts.handling_c)} known only from handling code C intelligence, "
+                       "which you are not cleared to see")
+    if counts.above_clearance:
+        reasons.append(f"{n(counts.above_clearance)} known only from records above your clearance")
+    listed = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
+    return f"Part of this {what} is withheld from you: {listed}. Its summary is withheld; the members you may see are shown."
+
+
+def _network_summary(user: User, row: Row, counts: MemberCounts) -> Row:
+    full = counts.complete
     return {"network_id": row["network_id"], "rank": row["rank"], "score": row["score"],
             "threats": list(row["threats"] or []),
             "forces": list(row["forces"] or []) if user.national else visible_forces(user, row["forces"]),
             "regions": list(row["regions"] or []) if user.national or full else
             [r for r in (row["regions"] or []) if r in user.region_ids],
             "owner": {"level": row["owner_level"], "unit": row["owner_unit"]} if row["owner_level"] else None,
-            "summary": (row["score_summary"] or row["summary"]) if full else
-            "Part of this network lies outside your scope; its summary is withheld. Members in your scope are shown.",
-            "members_count": visible, "complete": full}
+            "summary": (row["score_summary"] or row["summary"]) if full else withheld_text(counts),
+            "members_count": counts.visible, "complete": full,
+            "withheld": None if full else counts.withheld()}
 
 
 def networks(store: Store, user: User) -> list[Row]:
@@ -724,11 +772,27 @@ def networks(store: Store, user: User) -> list[Row]:
             if counts.get(r["network_id"], (0, 0))[0] > 0]
 
 
-def network_visible(store: Store, user: User, network_id: str) -> tuple[int, int] | None:
+def network_visible(store: Store, user: User, network_id: str) -> MemberCounts | None:
     if not table_ready(store, "network_members"):
         return None
     counts = _member_visibility(store, user, [network_id]).get(network_id)
     return counts if counts and counts[0] > 0 else None
+
+
+#: The indicator the detectors set from an NRM referral record (toex.detect.indicators).
+NRM_INDICATOR = "NRM_REFERRAL"
+
+
+def _nrm_referrals(store: Store, entity_ids: list[str]) -> dict[str, list[Any]]:
+    """entity -> the evidence lists of its NRM referral indicators (unfiltered; callers keep the visible)."""
+    if not entity_ids or not table_ready(store, "person_indicators"):
+        return {}
+    out: dict[str, list[Any]] = {}
+    for eid, evidence in store.fetchall(
+            "SELECT entity_id, evidence FROM person_indicators WHERE indicator = ? "
+            "AND entity_id IN (SELECT unnest(?::VARCHAR[]))", [NRM_INDICATOR, sorted(set(entity_ids))]):
+        out.setdefault(str(eid), []).append(evidence)
+    return out
 
 
 def network_detail(store: Store, user: User, network_id: str) -> Row | None:
@@ -744,11 +808,12 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
             SELECT r.entity_id FROM api_member_records r WHERE r.network_id = ? AND {pred})
         ORDER BY m.role, m.entity_id""", [network_id, network_id, *params])
     names = labels(store, user, [m["entity_id"] for m in members])
+    referrals = _nrm_referrals(store, [m["entity_id"] for m in members])
     ok = visible_refs(store, user, [p for m in members for p in _evidence_pairs(m["evidence"])]
-                      + _evidence_pairs(row["evidence"]))
+                      + _evidence_pairs(row["evidence"]) + [p for evs in referrals.values() for ev in evs for p in _evidence_pairs(ev)])
     out_members = [{"entity_id": m["entity_id"], "kind": m["kind"], "label": names.get(m["entity_id"], m["entity_id"]),
                     "role": m["role"], "age": m["age"], "safeguarding": m["safeguarding"],
-                    "nrm": "nrm" in str(m["safeguarding"] or "").lower(),
+                    "nrm": any(bool(filter_evidence(store, user, ev, ok)) for ev in referrals.get(m["entity_id"], [])),
                     "evidence": filter_evidence(store, user, m["evidence"], ok)} for m in members]
     ids = {m["entity_id"] for m in members}
     edges: list[Row] = []
@@ -815,6 +880,22 @@ def safeguarding(store: Store, user: User, page: int = 1, page_size: int = 100) 
     return {"items": out, "total": total, "page": page, "page_size": page_size}
 
 
+def partly(counts: MemberCounts) -> str:
+    """Why part of a group is hidden, as the end of "... partly ___"."""
+    if counts.outside_scope:
+        return "outside your scope"
+    reasons = (["handling code C intelligence"] if counts.handling_c else []) + \
+        (["records above your clearance"] if counts.above_clearance else [])
+    return "withheld from you (known only from " + " and ".join(reasons) + ")"
+
+
+def _partly_hidden(store: Store, user: User, hidden: set[str]) -> str:
+    cleared = replace(user, handling_c=True)
+    with_c = visible_entities(store, cleared, hidden)
+    in_scope = visible_entities(store, replace(cleared, clearance=max(CLASS_RANKS, key=CLASS_RANKS.__getitem__)), hidden)
+    return partly(MemberCounts(0, len(hidden), len(with_c), len(in_scope - with_c)))
+
+
 def alerts(store: Store, user: User) -> list[Row]:
     if not table_ready(store, "alerts"):
         return []
@@ -849,8 +930,8 @@ def alerts(store: Store, user: User) -> list[Row]:
             full = len(ok) == len(members)
             detail = {**detail, "members": [m for m in members if m in ok],
                       "forces": detail.get("forces") if user.national else visible_forces(user, detail.get("forces"))}
-            out.append({**r, "summary": r["summary"] if full else "Travelling group partly outside your scope.",
-                        "detail": detail})
+            out.append({**r, "summary": r["summary"] if full else
+                        f"Travelling group partly {_partly_hidden(store, user, set(members) - ok)}.", "detail": detail})
             continue
         eid, nid = detail.get("entity_id"), detail.get("network_id")
         if eid and str(eid) not in seen:
@@ -865,8 +946,8 @@ def alerts(store: Store, user: User) -> list[Row]:
         if "force" in clean and not user.in_scope_force(clean.get("force")):
             clean.pop("force")
         clean["evidence"] = filter_evidence(store, user, detail.get("evidence"), ok_refs)
-        out.append({**r, "summary": r["summary"] if full else "Change in a network partly outside your scope.",
-                    "detail": clean})
+        out.append({**r, "summary": r["summary"] if full or counts is None else
+                    f"Change in a network partly {partly(counts)}.", "detail": clean})
     return out
 
 

@@ -141,6 +141,9 @@ class NetworkSummary(Open):
     summary: str | None = None
     members_count: int
     complete: bool
+    withheld: dict[str, int] | None = Field(
+        None, description="When incomplete: members withheld as outside_scope, handling_c (known only from "
+                          "handling code C intelligence) and above_clearance")
 
 
 class Task(Open):

@@ -60,9 +60,9 @@ def override(network_id: str, body: OverrideRequest, user: Analyst, store: Store
     counts = queries.network_visible(store, user, network_id)
     if counts is None:
         raise not_found("network")
-    if counts[0] < counts[1] and not user.national:
-        raise ApiError(403, "part of this network lies outside your scope; only a user who sees all of it "
-                       "may override its score", code="partial_scope")
+    if not counts.complete and not user.national:
+        raise ApiError(403, f"{_hidden_reason(counts)}; only a user who sees all of it may override its score",
+                       code="partial_scope", detail=counts.withheld())
     from toex.assess.overrides import OverrideError, set_override
 
     with db.writer() as w:
@@ -88,9 +88,17 @@ def _shareable(store: Store, user: User, network_id: str) -> None:
     pairs = [(str(s), str(r)) for s, r in evidence]
     # handling code C evidence is withheld from the output itself, so it does not block the export
     hidden = len(pairs) - len(queries.visible_refs(store, replace(user, handling_c=True), pairs))
-    if counts[0] < counts[1] or hidden > 0:
-        raise ApiError(403, "part of this network lies outside your scope; ask a user whose scope covers it "
-                       "(regional or national) to export or package it", code="partial_scope")
+    if not counts.complete:
+        raise ApiError(403, f"{_hidden_reason(counts)}; ask a user who sees all of it (a wider scope or "
+                       "clearance) to export or package it", code="partial_scope", detail=counts.withheld())
+    if hidden > 0:
+        raise ApiError(403, "part of this network's evidence lies outside your scope; ask a user whose scope "
+                       "covers it (regional or national) to export or package it", code="partial_scope")
+
+
+def _hidden_reason(counts: queries.MemberCounts) -> str:
+    """Why part of the network is hidden from the user, for a 403 message."""
+    return "part of this network is " + queries.partly(counts)
 
 
 def _filtered_graph(store: Store, user: User, network_id: str) -> Any:
