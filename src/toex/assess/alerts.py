@@ -16,7 +16,7 @@ from typing import Any
 
 from toex.assess.changes import Change
 from toex.assess.facts import as_list
-from toex.store import Store
+from toex.engine import Engine
 
 
 def _percent(value: Any) -> float:
@@ -46,12 +46,12 @@ def _num(value: Any) -> Any:
     return int(f) if f.is_integer() else f
 
 
-def trend_alerts(store: Store) -> list[tuple[str, str, float, str, dict[str, Any]]]:
+def trend_alerts(engine: Engine) -> list[tuple[str, str, float, str, dict[str, Any]]]:
     """Rows for the alerts table from ``trend_alerts``."""
-    if not store.table_exists("trend_alerts"):
+    if not engine.table_exists("trend_alerts"):
         return []
     out = []
-    for alert_id, force, code, category, grp, p_from, p_to, observed, expected, score, p_value, summary in store.fetchall(
+    for alert_id, force, code, category, grp, p_from, p_to, observed, expected, score, p_value, summary in engine.fetchall(
         "SELECT alert_id, force, offence_code, category, grp, period_from, period_to, observed, expected, score, "
         "p_value, summary FROM trend_alerts"
     ):
@@ -67,12 +67,12 @@ def trend_alerts(store: Store) -> list[tuple[str, str, float, str, dict[str, Any
     return out
 
 
-def travelling_alerts(store: Store) -> list[tuple[str, str, float, str, dict[str, Any]]]:
+def travelling_alerts(engine: Engine) -> list[tuple[str, str, float, str, dict[str, Any]]]:
     """Rows for the alerts table from ``travelling_groups``."""
-    if not store.table_exists("travelling_groups"):
+    if not engine.table_exists("travelling_groups"):
         return []
     out = []
-    for group_id, members, forces, p_from, p_to, events, mobility, summary in store.fetchall(
+    for group_id, members, forces, p_from, p_to, events, mobility, summary in engine.fetchall(
         "SELECT group_id, members, forces, period_from, period_to, events, mobility_score, summary FROM travelling_groups"
     ):
         detail = {"members": as_list(members), "forces": as_list(forces),
@@ -91,13 +91,10 @@ def change_rows(changes: list[tuple[str, Change]]) -> list[tuple[str, str, float
     return out
 
 
-def write_alerts(store: Store, changes: list[tuple[str, Change]]) -> int:
+def write_alerts(engine: Engine, changes: list[tuple[str, Change]]) -> int:
     """Replace the ``alerts`` table; return how many alerts it holds."""
-    rows = trend_alerts(store) + travelling_alerts(store) + change_rows(changes)
-    store.execute("DELETE FROM alerts")
-    if rows:
-        store.con.executemany(
-            "INSERT INTO alerts VALUES (?, ?, ?, ?, ?)",
-            [(a, k, s, m, json.dumps(d, sort_keys=True, default=str)) for a, k, s, m, d in rows],
-        )
+    rows = trend_alerts(engine) + travelling_alerts(engine) + change_rows(changes)
+    engine.execute("DELETE FROM alerts")
+    engine.insert_rows("alerts", ("alert_id", "kind", "score", "summary", "detail"),
+                       [(a, k, s, m, json.dumps(d, sort_keys=True, default=str)) for a, k, s, m, d in rows])
     return len(rows)

@@ -20,7 +20,7 @@ from typing import Any
 
 from toex.assess.config import Weights
 from toex.assess.score import NetworkScore
-from toex.store import Store
+from toex.engine import Engine
 
 Picture = dict[str, Any]
 
@@ -43,12 +43,12 @@ class Change:
         return f"{self.change}:{self.network_id or ''}:{self.entity_id or ''}:{key}"
 
 
-def build_picture(store: Store, scores: list[NetworkScore]) -> Picture:
+def build_picture(engine: Engine, scores: list[NetworkScore]) -> Picture:
     """The current picture: networks with members, roles, children, forces, regions, score; safeguarded children."""
     networks: dict[str, Any] = {}
     for s in scores:
         networks[s.network_id] = {"score": s.score, "members": {}, "children": [], "forces": [], "regions": []}
-    for network_id, entity_id, role, child in store.fetchall(
+    for network_id, entity_id, role, child in engine.fetchall(
         "SELECT nm.network_id, nm.entity_id, nm.role, coalesce(a.age < 18, false) FROM network_members nm "
         "LEFT JOIN __assess_age a ON a.entity_id = nm.entity_id ORDER BY 1, 2"
     ):
@@ -56,7 +56,7 @@ def build_picture(store: Store, scores: list[NetworkScore]) -> Picture:
             networks[network_id]["members"][entity_id] = role
             if child:
                 networks[network_id]["children"].append(entity_id)
-    return {"networks": networks, "safeguarding": _safeguarded(store)}
+    return {"networks": networks, "safeguarding": _safeguarded(engine)}
 
 
 def set_geography(picture: Picture, network_id: str, forces: tuple[str, ...], regions: tuple[str, ...]) -> None:
@@ -66,8 +66,8 @@ def set_geography(picture: Picture, network_id: str, forces: tuple[str, ...], re
         picture["networks"][network_id]["regions"] = sorted(regions)
 
 
-def _safeguarded(store: Store) -> dict[str, Any]:
-    rows = store.fetchall(
+def _safeguarded(engine: Engine) -> dict[str, Any]:
+    rows = engine.fetchall(
         """
         SELECT s.entity_id, s.is_child, count(DISTINCT e.source_id || ':' || e.ref), max(e.occurred_from)
         FROM safeguarding_list s
@@ -84,18 +84,18 @@ def _safeguarded(store: Store) -> dict[str, Any]:
     }
 
 
-def last_picture(store: Store) -> tuple[str, Picture] | None:
+def last_picture(engine: Engine) -> tuple[str, Picture] | None:
     """The most recent stored picture, if any."""
-    row = store.execute("SELECT run_id, picture FROM picture_snapshots ORDER BY taken_at DESC, run_id DESC LIMIT 1").fetchone()
+    row = engine.execute("SELECT run_id, picture FROM picture_snapshots ORDER BY taken_at DESC, run_id DESC LIMIT 1").fetchone()
     if row is None:
         return None
     return str(row[0]), json.loads(row[1])
 
 
-def save_picture(store: Store, run_id: str, at: datetime, picture: Picture, weights: Weights) -> None:
+def save_picture(engine: Engine, run_id: str, at: datetime, picture: Picture, weights: Weights) -> None:
     """Keep this run's picture for the next comparison."""
-    store.execute("INSERT INTO picture_snapshots VALUES (?, ?, ?, ?)",
-                  [run_id, at, weights.version, json.dumps(picture, sort_keys=True)])
+    engine.insert_rows("picture_snapshots", ("run_id", "taken_at", "weights_version", "picture"),
+                       [(run_id, at, weights.version, json.dumps(picture, sort_keys=True))])
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -189,44 +189,44 @@ def _reappearances(prev: Picture, cur: Picture) -> list[Change]:
     return out
 
 
-def attach_evidence(store: Store, changes: list[Change], limit: int = 10) -> None:
+def attach_evidence(engine: Engine, changes: list[Change], limit: int = 10) -> None:
     """Link each change to the records (source, ref) that show it."""
     for c in changes:
         if c.change == "safeguarded-child-reappears":
-            rows = store.fetchall(
+            rows = engine.fetchall(
                 "SELECT e.source_id, e.ref, e.kind, CAST(e.occurred_from AS VARCHAR) FROM entity_records er "
                 "JOIN links l ON l.source_id = er.source_id AND l.from_ref = er.ref AND l.from_kind = 'person' "
                 "JOIN events e ON e.source_id = l.source_id AND e.ref = l.to_ref "
                 "WHERE er.entity_id = ? AND e.occurred_from > CAST(? AS TIMESTAMP) ORDER BY e.occurred_from DESC, e.source_id, e.ref LIMIT ?",
                 [c.entity_id, c.detail.get("since") or "1900-01-01", limit])
         elif c.change in ("new-force",):
-            rows = store.fetchall(
+            rows = engine.fetchall(
                 "SELECT DISTINCT source_id, ref, kind, CAST(occurred_from AS VARCHAR) FROM network_evidence "
                 "WHERE network_id = ? AND force = ? ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [c.network_id, c.detail["force"], limit])
         elif c.entity_id is not None:
-            rows = store.fetchall(
+            rows = engine.fetchall(
                 "SELECT DISTINCT source_id, ref, kind, CAST(occurred_from AS VARCHAR) FROM network_evidence "
                 "WHERE network_id = ? AND entity_id = ? ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [c.network_id, c.entity_id, limit])
-            member_ev = store.scalar("SELECT CAST(evidence AS VARCHAR) FROM network_members WHERE network_id = ? AND entity_id = ?",
+            member_ev = engine.scalar("SELECT CAST(evidence AS VARCHAR) FROM network_members WHERE network_id = ? AND entity_id = ?",
                                      [c.network_id, c.entity_id])
             if member_ev:
                 c.detail["member_evidence"] = member_ev
         else:
-            rows = store.fetchall(
+            rows = engine.fetchall(
                 "SELECT DISTINCT source_id, ref, kind, CAST(occurred_from AS VARCHAR) FROM network_evidence "
                 "WHERE network_id = ? ORDER BY 4 DESC, 1, 2, 3 LIMIT ?", [c.network_id, limit])
         c.detail["evidence"] = [{"source": s, "ref": r, "kind": k, "occurred": o} for s, r, k, o in rows]
 
 
-def record_changes(store: Store, run_id: str, at: datetime, changes: list[Change]) -> list[tuple[str, Change]]:
+def record_changes(engine: Engine, run_id: str, at: datetime, changes: list[Change]) -> list[tuple[str, Change]]:
     """Append the changes to ``change_alerts``; return (alert id, change) pairs."""
-    out = []
-    for c in changes:
-        alert_id = "C-" + hashlib.sha256(f"{run_id}:{c.fingerprint}".encode()).hexdigest()[:12]
-        store.execute(
-            "INSERT INTO change_alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [alert_id, run_id, at, c.fingerprint, c.change, c.network_id, c.entity_id, c.score, c.summary,
-             json.dumps(c.detail, sort_keys=True, default=str)],
-        )
-        out.append((alert_id, c))
+    import pyarrow as pa
+
+    out = [("C-" + hashlib.sha256(f"{run_id}:{c.fingerprint}".encode()).hexdigest()[:12], c) for c in changes]
+    engine.insert_rows(
+        "change_alerts", ("alert_id", "run_id", "raised_at", "fingerprint", "change", "network_id", "entity_id",
+                          "score", "summary", "detail"),
+        [(alert_id, run_id, at, c.fingerprint, c.change, c.network_id, c.entity_id, c.score, c.summary,
+          json.dumps(c.detail, sort_keys=True, default=str)) for alert_id, c in out],
+        types={"network_id": pa.string(), "entity_id": pa.string()})
     return out

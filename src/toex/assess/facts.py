@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from toex import reference
+from toex.engine import Engine
 from toex.errors import StoreError
-from toex.store import Store
 
 #: Link roles by which a person is recorded as doing (rather than suffering) an event.
 OFFENDING_ROLES = ("suspect", "offender")
@@ -106,9 +106,9 @@ def parse_json(value: Any) -> Any:
     return value
 
 
-def check_inputs(store: Store) -> None:
+def check_inputs(engine: Engine) -> None:
     """Raise a clear error when an earlier stage has not run."""
-    missing = [t for t in REQUIRED_TABLES if not store.table_exists(t)]
+    missing = [t for t in REQUIRED_TABLES if not engine.table_exists(t)]
     if missing:
         raise StoreError(
             f"assess needs the tables {', '.join(missing)}: run 'toex ingest', 'toex resolve' and "
@@ -116,9 +116,9 @@ def check_inputs(store: Store) -> None:
         )
 
 
-def reference_date(store: Store) -> date:
+def reference_date(engine: Engine) -> date:
     """The picture's 'now': the latest recorded event (or today when there is none)."""
-    value = store.scalar("SELECT max(occurred_from) FROM events")
+    value = engine.scalar("SELECT max(occurred_from) FROM events")
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -138,11 +138,11 @@ def age_sql(dob: str, dob_year: str, at: str) -> str:
     )
 
 
-def build_evidence(store: Store) -> None:
+def build_evidence(engine: Engine) -> None:
     """Replace ``network_evidence``: each member's records linking them to events."""
     age = age_sql("pe.dob", "pe.dob_year", "e.occurred_from")
-    store.execute("DELETE FROM network_evidence")
-    store.execute(
+    engine.execute("DELETE FROM network_evidence")
+    engine.execute(
         f"""
         INSERT INTO network_evidence
         SELECT DISTINCT nm.network_id, nm.entity_id, nm.role, l.role, e.source_id, e.ref, e.kind,
@@ -166,18 +166,18 @@ def date_literal(day: date) -> str:
     return f"DATE '{date.fromordinal(day.toordinal()).isoformat()}'"
 
 
-def _people_ages(store: Store, at: date) -> None:
+def _people_ages(engine: Engine, at: date) -> None:
     age = age_sql("dob", "dob_year", date_literal(at))
-    store.execute(f"CREATE OR REPLACE TEMP TABLE __assess_age AS SELECT entity_id, {age} AS age FROM person_entities")
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE __assess_age AS SELECT entity_id, {age} AS age FROM person_entities")
 
 
-def gather(store: Store, at: date | None = None, window_days: int = 90) -> dict[str, NetworkFacts]:
+def gather(engine: Engine, at: date | None = None, window_days: int = 90) -> dict[str, NetworkFacts]:
     """Facts about every network, keyed by network id."""
-    check_inputs(store)
-    at = at or reference_date(store)
-    _people_ages(store, at)
+    check_inputs(engine)
+    at = at or reference_date(engine)
+    _people_ages(engine, at)
     facts: dict[str, NetworkFacts] = {}
-    for network_id, threats, forces, regions, summary in store.fetchall(
+    for network_id, threats, forces, regions, summary in engine.fetchall(
         "SELECT network_id, threats, forces, regions, summary FROM networks ORDER BY network_id"
     ):
         # the network's geography is detect's: where its exploitation activity happens (docs/tasking.md);
@@ -192,17 +192,17 @@ def gather(store: Store, at: date | None = None, window_days: int = 90) -> dict[
             detect_summary=str(summary or ""),
         )
     members: dict[str, list[Member]] = {}
-    for network_id, entity_id, kind, role, evidence in store.fetchall(
+    for network_id, entity_id, kind, role, evidence in engine.fetchall(
         "SELECT network_id, entity_id, kind, role, evidence FROM network_members ORDER BY network_id, entity_id"
     ):
         members.setdefault(network_id, []).append(Member(entity_id, kind or "", role or "associate", parse_json(evidence)))
     for network_id, items in members.items():
         if network_id in facts:
             facts[network_id].members = tuple(items)
-    _add_people(store, facts)
-    _add_offences(store, facts)
-    _add_activity(store, facts, at, window_days)
-    _add_grades(store, facts)
+    _add_people(engine, facts)
+    _add_offences(engine, facts)
+    _add_activity(engine, facts, at, window_days)
+    _add_grades(engine, facts)
     return facts
 
 
@@ -218,8 +218,8 @@ def _regions_of(forces: list[str]) -> set[str]:
     return out
 
 
-def _add_people(store: Store, facts: dict[str, NetworkFacts]) -> None:
-    rows = store.fetchall(
+def _add_people(engine: Engine, facts: dict[str, NetworkFacts]) -> None:
+    rows = engine.fetchall(
         """
         SELECT nm.network_id,
                count(DISTINCT nm.entity_id) FILTER (WHERE nm.role = 'exploited'),
@@ -240,7 +240,7 @@ def _add_people(store: Store, facts: dict[str, NetworkFacts]) -> None:
             continue
         f.exploited, f.exploited_children, f.other_children = int(exploited), int(ex_children), int(other_children)
         f.missing_episodes, f.nrm_referred = int(missing), int(nrm)
-    victims = store.fetchall(
+    victims = engine.fetchall(
         """
         SELECT ev.network_id, count(DISTINCT er.entity_id)
         FROM network_evidence ev
@@ -258,8 +258,8 @@ def _add_people(store: Store, facts: dict[str, NetworkFacts]) -> None:
         f.victims = max(f.victims, f.exploited)
 
 
-def _add_offences(store: Store, facts: dict[str, NetworkFacts]) -> None:
-    rows = store.fetchall(
+def _add_offences(engine: Engine, facts: dict[str, NetworkFacts]) -> None:
+    rows = engine.fetchall(
         f"""
         SELECT network_id, offence_code, count(DISTINCT source_id || ':' || ref),
                count(DISTINCT source_id || ':' || ref) FILTER (WHERE age_at_event < 18)
@@ -277,19 +277,19 @@ def _add_offences(store: Store, facts: dict[str, NetworkFacts]) -> None:
             facts[network_id].offences = tuple(items)
 
 
-def _add_activity(store: Store, facts: dict[str, NetworkFacts], at: date, window_days: int) -> None:
-    rows = store.fetchall(
+def _add_activity(engine: Engine, facts: dict[str, NetworkFacts], at: date, window_days: int) -> None:
+    # each window starts at midnight of its first day (a date parameter, compared as a timestamp)
+    recent_from, prior_from = at - timedelta(days=window_days), at - timedelta(days=2 * window_days)
+    rows = engine.fetchall(
         """
         SELECT network_id,
-               count(DISTINCT source_id || ':' || ref) FILTER (WHERE occurred_from > CAST(? AS DATE) - to_days(?)),
-               count(DISTINCT source_id || ':' || ref) FILTER (
-                   WHERE occurred_from <= CAST(? AS DATE) - to_days(?)
-                     AND occurred_from > CAST(? AS DATE) - to_days(?)),
+               count(DISTINCT source_id || ':' || ref) FILTER (WHERE occurred_from > ?),
+               count(DISTINCT source_id || ':' || ref) FILTER (WHERE occurred_from <= ? AND occurred_from > ?),
                count(DISTINCT source_id || ':' || ref) FILTER (WHERE kind <> 'intelligence'),
                count(DISTINCT source_id)
         FROM network_evidence GROUP BY network_id
         """,
-        [at, window_days, at, window_days, at, 2 * window_days],
+        [recent_from, recent_from, prior_from],
     )
     for network_id, recent, prior, recorded, sources in rows:
         f = facts.get(network_id)
@@ -298,8 +298,8 @@ def _add_activity(store: Store, facts: dict[str, NetworkFacts], at: date, window
             f.recorded_events, f.sources = int(recorded), int(sources)
 
 
-def _add_grades(store: Store, facts: dict[str, NetworkFacts]) -> None:
-    rows = store.fetchall(
+def _add_grades(engine: Engine, facts: dict[str, NetworkFacts]) -> None:
+    rows = engine.fetchall(
         """
         SELECT DISTINCT network_id, source_id, ref, grade_source, grade_intel FROM network_evidence
         WHERE kind = 'intelligence' OR grade_source IS NOT NULL OR grade_intel IS NOT NULL

@@ -25,7 +25,12 @@ from toex.assess.config import Weights, load_weights
 from toex.assess.facts import build_evidence, check_inputs, gather, reference_date
 from toex.assess.safeguarding import build_safeguarding
 from toex.assess.score import score_all, write_scores
-from toex.store import Store, audit
+from toex.engine import Engine, as_engine, record_audit
+from toex.store import Store
+
+#: The columns of ``assess_runs``, in order.
+RUN_COLUMNS = ("run_id", "started_at", "finished_at", "actor", "weights_version", "networks", "safeguarding",
+               "alerts", "change_alerts")
 
 
 @dataclass(frozen=True)
@@ -41,34 +46,35 @@ class AssessResult:
     reference_date: date
 
 
-def run_assess(store: Store, *, actor: str = "cli", weights: Weights | None = None, today: date | None = None) -> AssessResult:
+def run_assess(store: Store | Engine, *, actor: str = "cli", weights: Weights | None = None, today: date | None = None) -> AssessResult:
     """Score, rank and compare the threat picture; see the module docstring."""
-    check_inputs(store)
+    engine = as_engine(store)
+    check_inputs(engine)
     weights = weights or load_weights()
     run_id = f"A-{datetime.now(UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
     started = datetime.now(UTC).replace(tzinfo=None)
-    with store.transaction():
-        at = reference_date(store)
-        build_evidence(store)
-        facts = gather(store, at, int(weights.trajectory.get("window_days", 90)))
-        scores = score_all(store, facts, weights)
-        write_scores(store, scores, weights)
-        n_safe = build_safeguarding(store, weights, at, today)
-        picture = build_picture(store, scores)
+    with engine.transaction():
+        at = reference_date(engine)
+        build_evidence(engine)
+        facts = gather(engine, at, int(weights.trajectory.get("window_days", 90)))
+        scores = score_all(engine, facts, weights)
+        write_scores(engine, scores, weights)
+        n_safe = build_safeguarding(engine, weights, at, today)
+        picture = build_picture(engine, scores)
         for nid, f in facts.items():
             set_geography(picture, nid, f.forces, f.regions)
-        previous = last_picture(store)
+        previous = last_picture(engine)
         changes = diff(previous[1], picture, weights) if previous else []
-        attach_evidence(store, changes)
-        recorded = record_changes(store, run_id, started, changes)
-        save_picture(store, run_id, started, picture, weights)
-        n_alerts = write_alerts(store, recorded)
-        store.execute(
-            "INSERT INTO assess_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, started, datetime.now(UTC).replace(tzinfo=None), actor, weights.version, len(scores), n_safe,
-             n_alerts, len(changes)],
+        attach_evidence(engine, changes)
+        recorded = record_changes(engine, run_id, started, changes)
+        save_picture(engine, run_id, started, picture, weights)
+        n_alerts = write_alerts(engine, recorded)
+        engine.insert_rows(
+            "assess_runs", RUN_COLUMNS,
+            [(run_id, started, datetime.now(UTC).replace(tzinfo=None), actor, weights.version, len(scores), n_safe,
+              n_alerts, len(changes))],
         )
-        audit.record(store, actor, "combination", f"assess:{run_id}",
+        record_audit(engine, actor, "combination", f"assess:{run_id}",
                      {"networks": len(scores), "safeguarding": n_safe, "alerts": n_alerts,
                       "change_alerts": len(changes), "weights_version": weights.version,
                       "previous_picture": previous[0] if previous else None},

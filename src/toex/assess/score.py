@@ -16,7 +16,7 @@ from toex.assess.config import DIMENSIONS, Weights
 from toex.assess.dimensions import DIMENSION_FUNCTIONS, DimensionResult
 from toex.assess.facts import NetworkFacts
 from toex.assess.overrides import Override, active_overrides
-from toex.store import Store
+from toex.engine import Engine
 
 
 @dataclass
@@ -101,17 +101,17 @@ def summarise(facts: NetworkFacts, result: NetworkScore) -> str:
     return text
 
 
-def score_all(store: Store, facts: dict[str, NetworkFacts], weights: Weights) -> list[NetworkScore]:
+def score_all(engine: Engine, facts: dict[str, NetworkFacts], weights: Weights) -> list[NetworkScore]:
     """Score and rank every network, with the overrides in force."""
-    overrides = active_overrides(store)
+    overrides = active_overrides(engine)
     scores = [score_network(f, weights, overrides.get(nid)) for nid, f in facts.items()]
     return rank(scores)
 
 
-def write_scores(store: Store, scores: list[NetworkScore], weights: Weights) -> None:
+def write_scores(engine: Engine, scores: list[NetworkScore], weights: Weights) -> None:
     """Replace ``network_scores`` (call inside the run's transaction)."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    store.execute("DELETE FROM network_scores")
+    engine.execute("DELETE FROM network_scores")
     rows = []
     for s in scores:
         rows.append([
@@ -120,12 +120,6 @@ def write_scores(store: Store, scores: list[NetworkScore], weights: Weights) -> 
             *(s.automated[d].value for d in DIMENSIONS),
             s.summary, json.dumps(s.breakdown(weights), sort_keys=True), now,
         ])
-    if rows:
-        dims = ", ".join(DIMENSIONS)
-        autos = ", ".join(f"auto_{d}" for d in DIMENSIONS)
-        marks = ", ".join(["?"] * (4 + 2 * len(DIMENSIONS) + 3))
-        store.con.executemany(
-            f"INSERT INTO network_scores (network_id, rank, score, weights_version, {dims}, {autos}, "
-            f"summary, breakdown, scored_at) VALUES ({marks})",
-            rows,
-        )
+    columns = ("network_id", "rank", "score", "weights_version", *DIMENSIONS, *(f"auto_{d}" for d in DIMENSIONS),
+               "summary", "breakdown", "scored_at")
+    engine.insert_rows("network_scores", columns, rows)

@@ -19,6 +19,7 @@ engine and the statement, ``from`` the original.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -147,6 +148,13 @@ class Dialect:
         """An aggregate that collects ``expr`` into a list (in ``order_by`` order when given)."""
         raise _no(self.name, "a list aggregate")
 
+    def sorted_set_agg(self, expr: str, where: str | None = None) -> str:
+        """An aggregate: the distinct non-NULL values of ``expr`` (over rows meeting ``where``), sorted.
+
+        With no such value it gives NULL on some engines and an empty list on others: read both as none.
+        """
+        raise _no(self.name, "a sorted distinct list aggregate")
+
     def list_contains(self, list_expr: str, value: str) -> str:
         """Whether a list holds a value."""
         raise _no(self.name, "'list_contains'")
@@ -154,6 +162,10 @@ class Dialect:
     def list_length(self, list_expr: str) -> str:
         """The number of items in a list."""
         raise _no(self.name, "a list length")
+
+    def json_array_field(self, expr: str, field: str) -> str:
+        """A list: the non-NULL values of text field ``field`` of the objects in the JSON array ``expr``."""
+        raise _no(self.name, "reading a field of each object of a JSON array")
 
     def qualify_first(self, select: str, partition_by: str, order_by: str, columns: Sequence[str]) -> str:
         """The first row of each ``partition_by`` group of ``select`` (as ``columns``) in ``order_by`` order."""
@@ -205,11 +217,20 @@ class DuckDBDialect(Dialect):
     def list_agg(self, expr: str, order_by: str | None = None) -> str:
         return f"list({expr}{f' ORDER BY {order_by}' if order_by else ''})"
 
+    def sorted_set_agg(self, expr: str, where: str | None = None) -> str:
+        condition = f"({expr}) IS NOT NULL" + (f" AND ({where})" if where else "")
+        return f"list(DISTINCT {expr} ORDER BY {expr}) FILTER (WHERE {condition})"
+
     def list_contains(self, list_expr: str, value: str) -> str:
         return f"list_contains({list_expr}, {value})"
 
     def list_length(self, list_expr: str) -> str:
         return f"len({list_expr})"
+
+    def json_array_field(self, expr: str, field: str) -> str:
+        shape = quote_literal(json.dumps([{field: "VARCHAR"}]))
+        return (f"list_filter(list_transform(from_json({expr}, {shape}), lambda x: x.{quote_ident(field)}), "
+                "lambda v: v IS NOT NULL)")
 
     def qualify_first(self, select: str, partition_by: str, order_by: str, columns: Sequence[str]) -> str:
         return (f"SELECT {', '.join(columns)} FROM ({select}) __qualify_in "
@@ -372,7 +393,7 @@ class Engine(ABC):
 
 
 def record_audit(engine: Engine, actor: str, action: str, target: str | None = None,
-                 detail: dict[str, Any] | None = None) -> int:
+                 detail: dict[str, Any] | None = None, purpose: str | None = None) -> int:
     """Append an audit entry through any engine (the hash chain is :mod:`toex.store.audit`'s).
 
     ``audit.record`` only calls ``execute(sql, params)`` and ``fetchone()`` on its
@@ -382,4 +403,4 @@ def record_audit(engine: Engine, actor: str, action: str, target: str | None = N
 
     from toex.store import Store, audit
 
-    return audit.record(cast(Store, engine), actor, action, target, detail)
+    return audit.record(cast(Store, engine), actor, action, target, detail, purpose)

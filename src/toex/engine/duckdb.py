@@ -66,9 +66,9 @@ class DuckDBEngine(Engine):
         self.store.con.unregister(name)
 
     def table_exists(self, name: str) -> bool:
-        return bool(self.store.scalar(
+        return bool(self._do(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-            "AND (table_schema = 'main' OR table_catalog = 'temp')", [name]))
+            "AND (table_schema = 'main' OR table_catalog = 'temp')", [name])[0][0])
 
     @contextmanager
     def transaction(self) -> Iterator[Engine]:

@@ -21,7 +21,7 @@ from sqlglot.dialects.duckdb import DuckDB
 from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
 from toex.engine.base import Dialect, EngineError, Params, accent_map
-from toex.store.sql import quote_literal
+from toex.store.sql import quote_ident, quote_literal
 
 #: strftime/strptime directives and the Java DateTimeFormatter letters Spark uses.
 _JAVA_FORMAT = {"%Y": "yyyy", "%y": "yy", "%m": "M", "%d": "d", "%H": "H", "%M": "m", "%S": "s",
@@ -99,11 +99,19 @@ class SparkDialect(Dialect):
         return (f"transform(array_sort(collect_list(named_struct('k', {order_by}, 'v', {expr}))), "
                 f"x -> x.v)")
 
+    def sorted_set_agg(self, expr: str, where: str | None = None) -> str:
+        value = expr if where is None else f"CASE WHEN {where} THEN {expr} END"
+        return f"array_sort(collect_set({value}))"
+
     def list_contains(self, list_expr: str, value: str) -> str:
         return f"array_contains({list_expr}, {value})"
 
     def list_length(self, list_expr: str) -> str:
         return f"size({list_expr})"
+
+    def json_array_field(self, expr: str, field: str) -> str:
+        shape = quote_literal(f"array<struct<`{field}`:string>>")
+        return f"filter(transform(from_json({expr}, {shape}), x -> x.{quote_ident(field)}), v -> v IS NOT NULL)"
 
     def range_table(self, count: int, column: str = "range") -> str:
         if int(count) <= 0:

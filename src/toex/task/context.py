@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from toex import reference
+from toex.engine import Engine, as_engine
 from toex.store import Store
 from toex.task.owner import Owner, owner_for
 
@@ -113,10 +114,11 @@ def _list(value: Any) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.replace(";", ",").split(",") if p.strip())
 
 
-def load_contexts(store: Store) -> dict[str, NetworkContext]:
+def load_contexts(store: Store | Engine) -> dict[str, NetworkContext]:
     """A context per scored network (in rank order)."""
+    engine = as_engine(store)
     contexts: dict[str, NetworkContext] = {}
-    for network_id, threats, forces, regions, score in store.fetchall(
+    for network_id, threats, forces, regions, score in engine.fetchall(
         "SELECT s.network_id, n.threats, n.forces, n.regions, s.score FROM network_scores s "
         "JOIN networks n USING (network_id) ORDER BY s.rank"
     ):
@@ -124,10 +126,10 @@ def load_contexts(store: Store) -> dict[str, NetworkContext]:
         all_forces = tuple(sorted({f for f in _list(forces) if f in reference.force_ids()}))
         contexts[network_id] = NetworkContext(network_id, _list(threats), all_forces, _list(regions),
                                               owner_for(all_forces), float(score))
-    _load_people(store, contexts)
-    _load_offences(store, contexts)
-    _load_things(store, contexts)
-    for network_id, graded, low in store.fetchall(
+    _load_people(engine, contexts)
+    _load_offences(engine, contexts)
+    _load_things(engine, contexts)
+    for network_id, graded, low in engine.fetchall(
         "SELECT network_id, count(*) FILTER (WHERE grade_source IS NOT NULL OR grade_intel IS NOT NULL), "
         "count(*) FILTER (WHERE grade_source = '3' OR grade_intel IN ('C', 'D', 'E')) FROM network_evidence "
         "WHERE kind = 'intelligence' GROUP BY network_id"
@@ -137,18 +139,19 @@ def load_contexts(store: Store) -> dict[str, NetworkContext]:
     return contexts
 
 
-def _load_people(store: Store, contexts: dict[str, NetworkContext]) -> None:
-    rows = store.fetchall(
-        """
+def _load_people(engine: Engine, contexts: dict[str, NetworkContext]) -> None:
+    refs = engine.dialect.sorted_set_agg("source_id || ':' || ref")
+    rows = engine.fetchall(
+        f"""
         SELECT nm.network_id, nm.entity_id, nm.role,
                trim(coalesce(pe.forenames, '') || ' ' || coalesce(pe.surname, '')),
                coalesce(sg.age, nm.age), coalesce(sg.is_child, nm.age < 18, false),
-               coalesce(sg.nrm_referred, false), sg.home_force, sg.home_area,
-               (SELECT list(DISTINCT ev.source_id || ':' || ev.ref ORDER BY ev.source_id || ':' || ev.ref)[1:5]
-                  FROM network_evidence ev WHERE ev.network_id = nm.network_id AND ev.entity_id = nm.entity_id)
+               coalesce(sg.nrm_referred, false), sg.home_force, sg.home_area, ev.refs[1:5]
         FROM network_members nm
         LEFT JOIN person_entities pe ON pe.entity_id = nm.entity_id
         LEFT JOIN safeguarding_list sg ON sg.entity_id = nm.entity_id
+        LEFT JOIN (SELECT network_id, entity_id, {refs} AS refs FROM network_evidence
+                   GROUP BY network_id, entity_id) ev ON ev.network_id = nm.network_id AND ev.entity_id = nm.entity_id
         WHERE nm.kind = 'person' ORDER BY nm.network_id, nm.entity_id
         """
     )
@@ -159,16 +162,18 @@ def _load_people(store: Store, contexts: dict[str, NetworkContext]) -> None:
                                      home_force, home_area, evidence=list(refs or [])))
 
 
-def _load_offences(store: Store, contexts: dict[str, NetworkContext]) -> None:
-    rows = store.fetchall(
-        """
+def _load_offences(engine: Engine, contexts: dict[str, NetworkContext]) -> None:
+    d = engine.dialect
+    rows = engine.fetchall(
+        f"""
         SELECT ev.network_id, ev.entity_id, ev.offence_code, coalesce(oc.description, ev.category, ev.offence_code),
-               count(DISTINCT ev.source_id || ':' || ev.ref), list(DISTINCT ev.force) FILTER (WHERE ev.force IS NOT NULL),
-               list(DISTINCT ev.source_id || ':' || ev.ref)[1:5], bool_or(ev.age_at_event < 18)
+               count(DISTINCT ev.source_id || ':' || ev.ref), {d.sorted_set_agg('ev.force')},
+               {d.sorted_set_agg("ev.source_id || ':' || ev.ref")}, bool_or(ev.age_at_event < 18)
         FROM network_evidence ev
         LEFT JOIN ref_offence_codes oc ON oc.offence_code = ev.offence_code
         WHERE ev.kind = 'offence' AND ev.link_role IN ('suspect', 'offender')
-        GROUP BY ALL ORDER BY 1, 2, 3
+        GROUP BY ev.network_id, ev.entity_id, ev.offence_code, coalesce(oc.description, ev.category, ev.offence_code)
+        ORDER BY 1, 2, 3
         """
     )
     index = {(nid, p.entity_id): p for nid, c in contexts.items() for p in c.people}
@@ -176,12 +181,12 @@ def _load_offences(store: Store, contexts: dict[str, NetworkContext]) -> None:
         person = index.get((network_id, eid))
         if person is not None:
             person.offences.append(Offence(str(code or "?"), str(desc or code or "offence"), int(count),
-                                           tuple(sorted(forces or [])), tuple(sorted(refs or [])), bool(as_child)))
+                                           tuple(sorted(forces or [])), tuple(sorted(refs or [])[:5]), bool(as_child)))
 
 
-def _load_things(store: Store, contexts: dict[str, NetworkContext]) -> None:
-    org = "organisation_entities" if store.table_exists("organisation_entities") else None
-    rows = store.fetchall(
+def _load_things(engine: Engine, contexts: dict[str, NetworkContext]) -> None:
+    org = "organisation_entities" if engine.table_exists("organisation_entities") else None
+    rows = engine.fetchall(
         f"""
         SELECT nm.network_id, nm.entity_id, nm.kind, nm.role,
                CASE nm.kind WHEN 'organisation' THEN {'o.name' if org else 'NULL'}

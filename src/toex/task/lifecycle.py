@@ -15,8 +15,11 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pyarrow as pa
+
+from toex.engine import Engine, as_engine, record_audit
 from toex.errors import ToexError
-from toex.store import Store, audit
+from toex.store import Store
 
 STATUSES = ("proposed", "approved", "in-progress", "done", "closed")
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -32,6 +35,9 @@ OUTCOMES = (
     "asset-seized", "front-disrupted", "intelligence-developed", "no-further-action", "not-approved",
     "duplicate", "other",
 )
+#: The columns of ``task_history``, in order.
+HISTORY_COLUMNS = ("task_id", "seq", "changed_at", "actor", "from_status", "to_status", "note", "audit_seq")
+_HISTORY_TYPES = {"from_status": pa.string(), "note": pa.string(), "audit_seq": pa.int64()}
 #: Approver names that do not identify a person.
 _GENERIC = frozenset({"", "cli", "system", "toex", "admin", "root", "user", "unknown", "anonymous", "analyst"})
 
@@ -44,37 +50,45 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def get_task(store: Store, task_id: str) -> dict[str, Any]:
+def get_task(store: Store | Engine, task_id: str) -> dict[str, Any]:
     """One task as a dict; TaskError naming the id otherwise."""
-    cur = store.execute("SELECT * FROM tasks WHERE task_id = ?", [task_id])
-    row = cur.fetchone()
-    if row is None:
+    engine = as_engine(store)
+    rows = engine.fetchall("SELECT * FROM tasks WHERE task_id = ?", [task_id])
+    if not rows:
         raise TaskError(f"no task {task_id!r}; see 'toex task list'")
-    return dict(zip([d[0] for d in cur.description], row, strict=True))
+    return dict(zip(engine.columns("tasks"), rows[0], strict=True))
 
 
-def _history(store: Store, task_id: str, actor: str, from_status: str | None, to_status: str, note: str | None,
+def _history(engine: Engine, task_id: str, actor: str, from_status: str | None, to_status: str, note: str | None,
              audit_seq: int | None) -> None:
-    seq = int(store.scalar("SELECT coalesce(max(seq), 0) + 1 FROM task_history WHERE task_id = ?", [task_id]))
-    store.execute("INSERT INTO task_history VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  [task_id, seq, _now(), actor, from_status, to_status, note, audit_seq])
+    seq = int(engine.scalar("SELECT coalesce(max(seq), 0) + 1 FROM task_history WHERE task_id = ?", [task_id]))
+    engine.insert_rows("task_history", HISTORY_COLUMNS,
+                       [(task_id, seq, _now(), actor, from_status, to_status, note, audit_seq)],
+                       types=_HISTORY_TYPES)
 
 
-def record_creation(store: Store, task_id: str, actor: str, detail: dict[str, Any]) -> None:
-    """History and audit for a newly proposed task (call inside a transaction)."""
-    seq = audit.record(store, actor, "alteration", f"task:{task_id}", {"created": "proposed", **detail},
+def record_creations(engine: Engine, created: dict[str, dict[str, Any]], actor: str) -> None:
+    """History and one audit entry for newly proposed tasks, task id -> detail (call inside a transaction)."""
+    if not created:
+        return
+    seq = record_audit(engine, actor, "alteration", "task:generate",
+                       {"created": "proposed", "tasks": [{"task": t, **d} for t, d in created.items()]},
                        purpose="tasking")
-    _history(store, task_id, actor, None, "proposed", "generated from the assessment", seq)
+    now = _now()
+    engine.insert_rows("task_history", HISTORY_COLUMNS,
+                       [(t, 1, now, actor, None, "proposed", "generated from the assessment", seq) for t in created],
+                       types=_HISTORY_TYPES)
 
 
-def transition(store: Store, task_id: str, to_status: str, *, actor: str, note: str | None = None,
+def transition(store: Store | Engine, task_id: str, to_status: str, *, actor: str, note: str | None = None,
                outcome: str | None = None, assignee: str | None = None, due: date | None = None) -> dict[str, Any]:
     """Move a task to ``to_status``; raise TaskError when the move is not allowed."""
     if to_status not in STATUSES:
         raise TaskError(f"unknown status {to_status!r}; expected one of {', '.join(STATUSES)}")
+    engine = as_engine(store)
     if not actor or not actor.strip():
         raise TaskError("every task change needs the name of the person making it (--actor)")
-    task = get_task(store, task_id)
+    task = get_task(engine, task_id)
     current = str(task["status"])
     if to_status not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(TRANSITIONS[current])) or "none (the task is closed)"
@@ -95,38 +109,39 @@ def transition(store: Store, task_id: str, to_status: str, *, actor: str, note: 
         sets["assignee"] = assignee
     if due:
         sets["due"] = due
-    with store.transaction():
+    with engine.transaction():
         assignments = ", ".join(f"{k} = ?" for k in sets)
-        store.execute(f"UPDATE tasks SET {assignments} WHERE task_id = ?", [*sets.values(), task_id])
-        seq = audit.record(store, actor.strip(), "alteration", f"task:{task_id}",
+        engine.execute(f"UPDATE tasks SET {assignments} WHERE task_id = ?", [*sets.values(), task_id])
+        seq = record_audit(engine, actor.strip(), "alteration", f"task:{task_id}",
                            {"from": current, "to": to_status, "outcome": outcome, "note": note,
                             "network": task["network_id"], "strand": task["strand"]}, purpose="tasking")
-        _history(store, task_id, actor.strip(), current, to_status,
+        _history(engine, task_id, actor.strip(), current, to_status,
                  note if not outcome else json.dumps({"outcome": outcome, "note": note}), seq)
-    return get_task(store, task_id)
+    return get_task(engine, task_id)
 
 
-def approve(store: Store, task_id: str, *, approver: str, note: str | None = None) -> dict[str, Any]:
+def approve(store: Store | Engine, task_id: str, *, approver: str, note: str | None = None) -> dict[str, Any]:
     """Approve (issue) a proposed task; the approver must be a named person."""
     return transition(store, task_id, "approved", actor=approver, note=note)
 
 
-def start(store: Store, task_id: str, *, actor: str, assignee: str | None = None) -> dict[str, Any]:
+def start(store: Store | Engine, task_id: str, *, actor: str, assignee: str | None = None) -> dict[str, Any]:
     """Mark an approved task in progress."""
     return transition(store, task_id, "in-progress", actor=actor, assignee=assignee)
 
 
-def done(store: Store, task_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:
+def done(store: Store | Engine, task_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:
     """Mark a task done."""
     return transition(store, task_id, "done", actor=actor, note=note)
 
 
-def close(store: Store, task_id: str, *, actor: str, outcome: str, note: str | None = None) -> dict[str, Any]:
+def close(store: Store | Engine, task_id: str, *, actor: str, outcome: str, note: str | None = None) -> dict[str, Any]:
     """Close a task with its outcome."""
     return transition(store, task_id, "closed", actor=actor, outcome=outcome, note=note)
 
 
-def outcome_summary(store: Store) -> list[tuple[str, str, int]]:
+def outcome_summary(store: Store | Engine) -> list[tuple[str, str, int]]:
     """(strand, outcome, tasks) over closed tasks: what later reviews learn from."""
-    return [(str(s), str(o), int(n)) for s, o, n in store.fetchall(
-        "SELECT strand, outcome, count(*) FROM tasks WHERE status = 'closed' GROUP BY ALL ORDER BY 1, 3 DESC")]
+    return [(str(s), str(o), int(n)) for s, o, n in as_engine(store).fetchall(
+        "SELECT strand, outcome, count(*) FROM tasks WHERE status = 'closed' GROUP BY strand, outcome "
+        "ORDER BY 1, 3 DESC")]
