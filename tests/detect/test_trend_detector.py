@@ -10,6 +10,7 @@ from tests.graph.world import World, new_store
 from toex.detect import base
 from toex.detect.config import TrendConfig
 from toex.detect.trends import _bh, write_trends
+from toex.engine import as_engine
 from toex.graph.build import build_graph
 from toex.store import Store
 
@@ -37,13 +38,13 @@ def _world(surge: int) -> Store:
         n += 1
         w.offence(f"o{n}", f"2024-0{4 + k % 3}-{1 + k % 27:02d}", "suffolk", [kids[k % 10], kids[(k + 3) % 10]])
     build_graph(store)
-    base.prepare(store, date(2024, 6, 30))
+    base.prepare(as_engine(store), date(2024, 6, 30))
     return store
 
 
 def test_juvenile_surge_is_the_top_alert() -> None:
     store = _world(surge=20)
-    assert write_trends(store, TrendConfig()) >= 1
+    assert write_trends(as_engine(store), TrendConfig()) >= 1
     top = store.execute("SELECT force, offence_code, grp, period_from, period_to, observed, expected, p_value, "
                         "q_value, summary FROM trend_alerts ORDER BY alert_id LIMIT 1").fetchone()
     assert top is not None
@@ -57,7 +58,7 @@ def test_juvenile_surge_is_the_top_alert() -> None:
 
 def test_steady_series_raise_no_alert() -> None:
     store = _world(surge=0)
-    write_trends(store, TrendConfig())
+    write_trends(as_engine(store), TrendConfig())
     assert store.scalar("SELECT count(*) FROM trend_alerts WHERE force = 'norfolk'") == 0
     assert store.scalar("SELECT count(*) FROM trend_alerts WHERE grp = 'age:10-17'") == 0
 
@@ -76,8 +77,8 @@ def test_policeuk_aggregates_are_tested_with_group_all() -> None:
                 n += 1
                 w.event(f"pu{n}", "offence", f"{year}-{month:02d}-01", "dorset", category="shoplifting")
     build_graph(store)
-    base.prepare(store, date(2024, 6, 30))
-    write_trends(store, TrendConfig())
+    base.prepare(as_engine(store), date(2024, 6, 30))
+    write_trends(as_engine(store), TrendConfig())
     rows = store.fetchall("SELECT grp, basis, category, summary FROM trend_alerts")
     assert rows and rows[0][:3] == ("all", "police-uk", "shoplifting")
     assert "data.police.uk" in rows[0][3]

@@ -19,7 +19,7 @@ from datetime import date
 
 import igraph as ig
 
-from toex.store import Store
+from toex.engine import Engine
 
 FAMILY_ROLES = ("family-of", "parent-of", "partner-of")
 
@@ -41,37 +41,24 @@ def km_sql(lat1: str, lon1: str, lat2: str, lon2: str) -> str:
     )
 
 
-def dataset_as_of(store: Store) -> date:
+def dataset_as_of(engine: Engine) -> date:
     """The latest event date in the store: 'today' for ages and recency."""
-    value = store.scalar("SELECT CAST(max(occurred_from) AS DATE) FROM events")
+    value = engine.scalar("SELECT CAST(max(occurred_from) AS DATE) FROM events")
     return value if isinstance(value, date) else date.today()
 
 
-def prepare(store: Store, as_of: date) -> None:
+def prepare(engine: Engine, as_of: date) -> None:
     """Create the shared working tables (temporary, dropped by :func:`cleanup`)."""
-    fam = ", ".join(f"'{r}'" for r in FAMILY_ROLES)
-    store.execute(
+    _families(engine)
+    engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE __d_person AS
-        SELECT entity_id, dob, dob_year, sex, lower(trim(surname)) AS surname_key,
-               {age_sql('dob', 'dob_year', 'CAST($as_of AS DATE)')} AS age_today,
-               entity_id AS family_id
-        FROM person_entities""",
+        SELECT p.entity_id, p.dob, p.dob_year, p.sex, lower(trim(p.surname)) AS surname_key,
+               {age_sql('p.dob', 'p.dob_year', 'CAST($as_of AS DATE)')} AS age_today,
+               coalesce(f.family_id, p.entity_id) AS family_id
+        FROM person_entities p LEFT JOIN __d_family f ON f.entity_id = p.entity_id""",
         {"as_of": as_of},
     )
-    pairs = store.fetchall(
-        f"SELECT src, dst FROM graph_edges WHERE type IN ({fam}) AND src LIKE 'P-%' AND dst LIKE 'P-%'"
-    )
-    if pairs:
-        names = sorted({p for pair in pairs for p in pair})
-        index = {n: i for i, n in enumerate(names)}
-        g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b in pairs])
-        rows = [(names[v], names[min(comp)]) for comp in g.connected_components() for v in comp]
-        store.execute("CREATE OR REPLACE TEMP TABLE __d_family (entity_id VARCHAR, family_id VARCHAR)")
-        store.con.executemany("INSERT INTO __d_family VALUES (?, ?)", rows)
-        store.execute(
-            "UPDATE __d_person SET family_id = f.family_id FROM __d_family f WHERE f.entity_id = __d_person.entity_id"
-        )
-    store.execute(
+    engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE __d_pe AS
         SELECT e.src AS person, e.dst AS event, e.type AS role, n.subkind AS event_kind,
                CAST(n.occurred AS DATE) AS day, n.force, ev.offence_code, ev.category,
@@ -90,7 +77,7 @@ def prepare(store: Store, as_of: date) -> None:
         LEFT JOIN ref_forces f ON f.force_id = n.force
         WHERE e.src LIKE 'P-%' AND NOT e.derived"""
     )
-    store.execute(
+    engine.execute(
         """CREATE OR REPLACE TEMP TABLE __d_home AS
         SELECT e.src AS person, e.dst AS location, le.latitude AS lat, le.longitude AS lon, e.source_id, e.ref
         FROM graph_edges e JOIN location_entities le ON le.entity_id = e.dst
@@ -99,7 +86,27 @@ def prepare(store: Store, as_of: date) -> None:
     )
 
 
-def cleanup(store: Store) -> None:
+def _families(engine: Engine) -> None:
+    """``__d_family``: each person joined to others by family links, with the least id of their family.
+
+    The components are found by igraph on the family edges only (a small,
+    bounded part of the graph, collected to this process).
+    """
+    fam = ", ".join(f"'{r}'" for r in FAMILY_ROLES)
+    engine.execute("CREATE OR REPLACE TEMP TABLE __d_family (entity_id VARCHAR, family_id VARCHAR)")
+    pairs = engine.fetchall(
+        f"SELECT src, dst FROM graph_edges WHERE type IN ({fam}) AND src LIKE 'P-%' AND dst LIKE 'P-%'"
+    )
+    if not pairs:
+        return
+    names = sorted({p for pair in pairs for p in pair})
+    index = {n: i for i, n in enumerate(names)}
+    g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b in pairs])
+    rows = [(names[v], names[min(comp)]) for comp in g.connected_components() for v in comp]
+    engine.insert_rows("__d_family", ("entity_id", "family_id"), rows)
+
+
+def cleanup(engine: Engine) -> None:
     """Drop the shared working tables."""
     for name in ("__d_person", "__d_family", "__d_pe", "__d_home"):
-        store.execute(f"DROP TABLE IF EXISTS {name}")
+        engine.drop_table(name)

@@ -23,7 +23,7 @@ import yaml
 
 from toex.detect.base import km_sql
 from toex.detect.config import IndicatorConfig
-from toex.store import Store
+from toex.engine import Engine
 
 RESIDENCE = "('resides-at', 'stays-at')"
 OFFENDER = "('suspect', 'offender')"
@@ -65,22 +65,22 @@ def _unrelated(a: str, b: str) -> str:
             f"({a}.surname_key IS NULL OR {b}.surname_key IS NULL OR {a}.surname_key <> {b}.surname_key))")
 
 
-def _working_tables(store: Store, cfg: IndicatorConfig) -> None:
-    store.execute(
+def _working_tables(engine: Engine, cfg: IndicatorConfig) -> None:
+    engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE __i_res AS
         SELECT e.src AS person, e.dst AS location, e.type AS role, e.since, e.until, e.source_id, e.ref,
                le.kind AS location_kind, le.latitude AS lat, le.longitude AS lon, le.address
         FROM graph_edges e JOIN location_entities le ON le.entity_id = e.dst
         WHERE e.type IN {RESIDENCE} AND e.src LIKE 'P-%'"""
     )
-    store.execute(
+    engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE __i_hub AS
         SELECT dst AS location FROM graph_edges
         WHERE type IN ('resides-at', 'stays-at', 'frequents', 'found-at') AND src LIKE 'P-%'
         GROUP BY dst HAVING count(DISTINCT src) > {int(cfg.hub_persons)}"""
     )
     # Pairs of people at one (non-hub) address in overlapping periods.
-    store.execute(
+    engine.execute(
         """CREATE OR REPLACE TEMP TABLE __i_cores AS
         SELECT a.person AS p, b.person AS q, a.location, a.address, a.location_kind, a.source_id, a.ref,
                coalesce(greatest(a.since, b.since), a.since, b.since) AS since
@@ -114,10 +114,10 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
         "CHILD_OFFENDING_ACROSS_FORCES": f"""
             SELECT person, 'Appears in records in ' || force || ' (first on ' || day || '), aged ' || age_at,
                    source_id, ref
-            FROM (SELECT pe.*, count(DISTINCT pe.force) OVER (PARTITION BY pe.person) AS n_forces
-                  FROM __d_pe pe WHERE pe.role IN {OFFENDER} AND pe.event_kind = 'offence' AND {child_pe}
-                  QUALIFY row_number() OVER (PARTITION BY pe.person, pe.force ORDER BY pe.day, pe.source_id, pe.ref) = 1)
-            WHERE n_forces >= 2""",
+            FROM (SELECT pe.*, count(DISTINCT pe.force) OVER (PARTITION BY pe.person) AS n_forces,
+                         row_number() OVER (PARTITION BY pe.person, pe.force ORDER BY pe.day, pe.source_id, pe.ref) AS k
+                  FROM __d_pe pe WHERE pe.role IN {OFFENDER} AND pe.event_kind = 'offence' AND {child_pe})
+            WHERE n_forces >= 2 AND k = 1""",
         "REPEAT_MISSING": f"""
             SELECT person, 'Reported missing on ' || day || ' in ' || force || ', aged ' || age_at, source_id, ref
             FROM (SELECT pe.*, count(*) OVER (PARTITION BY pe.person) AS n FROM __d_pe pe
@@ -281,8 +281,10 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
             FROM graph_edges w JOIN __i_res r ON r.person = w.src
             LEFT JOIN organisation_entities oe ON oe.entity_id = w.dst
             LEFT JOIN graph_edges ol ON ol.src = w.dst AND ol.dst = r.location AND ol.type IN ('registered-at', 'trades-at')
-            LEFT JOIN graph_edges d ON d.dst = w.dst AND d.type IN ('director-of', 'controls') AND d.src <> w.src
-                 AND EXISTS (SELECT 1 FROM graph_edges dl WHERE dl.src = d.src AND dl.dst = r.location)
+            LEFT JOIN (SELECT DISTINCT o.src, o.dst AS org, dl.dst AS location
+                       FROM graph_edges o JOIN graph_edges dl ON dl.src = o.src
+                       WHERE o.type IN ('director-of', 'controls')) d
+                 ON d.org = w.dst AND d.location = r.location AND d.src <> w.src
             WHERE w.type = 'employed-by' AND w.src LIKE 'P-%' AND (ol.src IS NOT NULL OR d.src IS NOT NULL)
               AND r.location NOT IN (SELECT location FROM __i_hub)""",
     }
@@ -294,25 +296,25 @@ def _age_at(alias: str, when: str) -> str:
     return age_sql(f"{alias}.dob", f"{alias}.dob_year", when)
 
 
-def run_indicators(store: Store, cfg: IndicatorConfig, as_of: Any) -> dict[str, int]:
+def run_indicators(engine: Engine, cfg: IndicatorConfig, as_of: Any) -> dict[str, int]:
     """Replace ``person_indicators``; return the number of people flagged per indicator."""
-    store.execute("DELETE FROM person_indicators")
-    _working_tables(store, cfg)
+    engine.execute("DELETE FROM person_indicators")
+    _working_tables(engine, cfg)
     defs = definitions()
     counts: dict[str, int] = {}
+    evidence = engine.dialect.json_agg(
+        (("reason", "reason"), ("source_id", "source_id"), ("ref", "ref")), ("reason", "source_id", "ref"), 20)
     for code, sql in _rules(cfg).items():
         ind = defs[code]
         insert = (
             f"""INSERT INTO person_indicators
-            SELECT person, $code, $weight,
-                   to_json(list({{'reason': reason, 'source_id': source_id, 'ref': ref}}
-                                ORDER BY reason, source_id, ref)[1:20]), $threat
+            SELECT person, $code, $weight, {evidence}, $threat
             FROM (SELECT DISTINCT * FROM ({sql}) r(person, reason, source_id, ref)) WHERE person IS NOT NULL
             GROUP BY person"""
         )
         values = {"code": code, "weight": ind.weight, "threat": ind.threat, "as_of": as_of}
-        store.execute(insert, {k: v for k, v in values.items() if f"${k}" in insert})
-        counts[code] = int(store.scalar("SELECT count(*) FROM person_indicators WHERE indicator = ?", [code]))
+        engine.execute(insert, {k: v for k, v in values.items() if f"${k}" in insert})
+        counts[code] = engine.count("person_indicators", "indicator = ?", [code])
     for temp in ("__i_res", "__i_hub", "__i_cores"):
-        store.execute(f"DROP TABLE IF EXISTS {temp}")
+        engine.drop_table(temp)
     return counts

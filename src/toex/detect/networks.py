@@ -27,6 +27,7 @@ from datetime import date
 
 import igraph as ig
 import leidenalg
+import pyarrow as pa
 
 from toex import reference
 from toex.detect.config import AnalyseConfig
@@ -49,12 +50,18 @@ from toex.detect.roles import (
     safeguarding_route,
 )
 from toex.detect.threats import NetworkFacts, type_threats
-from toex.store import Store
+from toex.engine import Engine
 
 PP_TYPES = ("co-residence", "offended-against", "shared-phone", "shared-account", "shared-vehicle",
             "intel-co-subject", "associate-of", "partner-of")
 OFFICER_TYPES = ("director-of", "controls")
 HOME_TYPES = ("resides-at", "stays-at")
+#: The columns of ``networks`` and ``network_members`` a run writes, in the order of its rows.
+NETWORK_COLUMNS = ("network_id", "threats", "forces", "regions", "summary", "members", "organisers", "exploited",
+                   "children", "evidence")
+MEMBER_COLUMNS = ("network_id", "entity_id", "kind", "role", "evidence", "age", "safeguarding")
+LIST_TYPES = {c: pa.list_(pa.string()) for c in ("threats", "forces", "regions")}
+MEMBER_TYPES = {"age": pa.int32(), "safeguarding": pa.string()}
 
 
 @dataclass
@@ -92,7 +99,7 @@ class Edge:
 
 # -- growth -------------------------------------------------------------------------------
 
-def _grow(store: Store, cfg: AnalyseConfig, seeds: list[str]) -> list[Edge]:
+def _grow(store: Engine, cfg: AnalyseConfig, seeds: list[str]) -> list[Edge]:
     """The edges among the nodes within ``hops`` of a seed, in a fixed order (everything downstream
     that picks 'the first' edge, sums weights or seeds Leiden depends on it)."""
     n = cfg.networks
@@ -107,7 +114,7 @@ def _grow(store: Store, cfg: AnalyseConfig, seeds: list[str]) -> list[Edge]:
         SELECT a AS node FROM __n_adj WHERE a NOT LIKE 'P-%' GROUP BY a HAVING count(*) > {int(n.hub_degree)}"""
     )
     store.execute("CREATE OR REPLACE TEMP TABLE __n_reach (node VARCHAR)")
-    store.con.executemany("INSERT INTO __n_reach VALUES (?)", [[s] for s in seeds])
+    store.insert_rows("__n_reach", ("node",), [[s] for s in seeds])
     for _ in range(n.hops):
         store.execute(
             """INSERT INTO __n_reach
@@ -125,21 +132,22 @@ def _grow(store: Store, cfg: AnalyseConfig, seeds: list[str]) -> list[Edge]:
     return [Edge(str(a), str(b), str(t), s, r, float(w), c) for a, b, t, s, r, w, c in rows]
 
 
-def _people(store: Store, cfg: AnalyseConfig) -> dict[str, Person]:
+def _people(store: Engine, cfg: AnalyseConfig) -> dict[str, Person]:
     """Every person in the grown subgraph, with what roles need (never nationality)."""
     codes = ", ".join(f"'{c}'" for c in cfg.indicators.prior_case_codes)
+    sql = store.dialect
     rows = store.fetchall(
-        f"""WITH ind AS (SELECT entity_id, sum(weight) AS w, list(indicator ORDER BY indicator) AS codes
+        f"""WITH ind AS (SELECT entity_id, sum(weight) AS w, {sql.list_agg('indicator', 'indicator')} AS codes
                          FROM person_indicators GROUP BY entity_id),
             kid AS (SELECT DISTINCT person FROM __d_pe WHERE age_at BETWEEN 0 AND 17),
             hands AS (SELECT a.person, count(DISTINCT a.event) AS n FROM __d_pe a JOIN __d_pe b
                       ON a.event = b.event AND a.person <> b.person
                       WHERE a.role IN ('suspect', 'offender') AND b.role IN ('suspect', 'offender')
                         AND a.age_at >= 18 AND b.age_at BETWEEN 0 AND 17 GROUP BY a.person),
-            prior AS (SELECT person, list(DISTINCT [source_id, ref] ORDER BY [source_id, ref]) AS refs FROM __d_pe
+            prior AS (SELECT person, {sql.sorted_set_agg('[source_id, ref]')} AS refs FROM __d_pe
                       WHERE role IN ('suspect', 'offender') AND offence_code IN ({codes}) GROUP BY person)
         SELECT p.entity_id, p.age_today, (kid.person IS NOT NULL OR p.age_today < 18),
-               coalesce(list_contains(ind.codes, 'NRM_REFERRAL'), false), coalesce(ind.w, 0), ind.codes,
+               coalesce({sql.list_contains('ind.codes', "'NRM_REFERRAL'")}, false), coalesce(ind.w, 0), ind.codes,
                p.family_id, p.surname_key, coalesce(hands.n, 0), prior.refs
         FROM __d_person p JOIN __n_reach r ON r.node = p.entity_id
         LEFT JOIN ind ON ind.entity_id = p.entity_id LEFT JOIN kid ON kid.person = p.entity_id
@@ -287,7 +295,7 @@ class _UnionFind:
         self.parent[self.find(a)] = self.find(b)
 
 
-def find_networks(store: Store, cfg: AnalyseConfig) -> list[Network]:
+def find_networks(store: Engine, cfg: AnalyseConfig) -> list[Network]:
     """Networks with members, roles and evidence (threats and fronts included)."""
     n = cfg.networks
     seeds = [str(r[0]) for r in store.fetchall(
@@ -338,12 +346,12 @@ def find_networks(store: Store, cfg: AnalyseConfig) -> list[Network]:
     return nets
 
 
-def _involved(store: Store, vulnerable: set[str]) -> dict[str, set[str]]:
+def _involved(store: Engine, vulnerable: set[str]) -> dict[str, set[str]]:
     """Object -> vulnerable people who appear in an event that involves it."""
     if not vulnerable:
         return {}
     store.execute("CREATE OR REPLACE TEMP TABLE __n_vuln (person VARCHAR)")
-    store.con.executemany("INSERT INTO __n_vuln VALUES (?)", [[v] for v in sorted(vulnerable)])
+    store.insert_rows("__n_vuln", ("person",), [[v] for v in sorted(vulnerable)])
     rows = store.fetchall(
         """SELECT DISTINCT i.dst, pe.person FROM graph_edges i JOIN __d_pe pe ON pe.event = i.src
         WHERE i.type = 'involves' AND pe.person IN (SELECT person FROM __n_vuln)
@@ -355,7 +363,7 @@ def _involved(store: Store, vulnerable: set[str]) -> dict[str, set[str]]:
     return out
 
 
-def _assemble(store: Store, inside: set[str], by_node: dict[str, list[Edge]],
+def _assemble(store: Engine, inside: set[str], by_node: dict[str, list[Edge]],
               people: dict[str, Person], vulnerable: set[str], organisers: set[str],
               scores: dict[str, ControlScore], cfg: AnalyseConfig) -> Network | None:
     net = Network()
@@ -395,7 +403,7 @@ def _assemble(store: Store, inside: set[str], by_node: dict[str, list[Edge]],
     return net
 
 
-def _resources(store: Store, net: Network, inside: set[str], by_node: dict[str, list[Edge]], cfg: AnalyseConfig) -> None:
+def _resources(store: Engine, net: Network, inside: set[str], by_node: dict[str, list[Edge]], cfg: AnalyseConfig) -> None:
     persons = {m for m, x in net.members.items() if x.kind == "person"}
     organisers = {m.entity_id for m in net.with_role("organiser")}
     exploited = {m.entity_id for m in net.with_role("exploited")}
@@ -439,12 +447,12 @@ def _resources(store: Store, net: Network, inside: set[str], by_node: dict[str, 
                                                 e0.source_id, e0.ref)])
 
 
-def network_facts(store: Store, net: Network, cfg: AnalyseConfig) -> NetworkFacts:
+def network_facts(store: Engine, net: Network, cfg: AnalyseConfig) -> NetworkFacts:
     """Gather what threat typing needs for one network (SQL over its members)."""
     exploited = [m.entity_id for m in net.with_role("exploited")]
     members = [m for m, x in net.members.items() if x.kind == "person"]
     store.execute("CREATE OR REPLACE TEMP TABLE __n_mem (person VARCHAR, exploited BOOLEAN)")
-    store.con.executemany("INSERT INTO __n_mem VALUES (?, ?)", [[m, m in exploited] for m in members])
+    store.insert_rows("__n_mem", ("person", "exploited"), [[m, m in exploited] for m in members])
     f = NetworkFacts()
     for person, code in store.fetchall(
         "SELECT entity_id, indicator FROM person_indicators WHERE entity_id IN (SELECT person FROM __n_mem WHERE exploited)"
@@ -499,7 +507,7 @@ def location_forces_sql(locations: str) -> str:
         WHERE le.entity_id IN (SELECT location FROM {locations}) AND coalesce(pc.force_id, pd.force_id) IS NOT NULL"""
 
 
-def places(store: Store, net: Network, cfg: AnalyseConfig) -> tuple[list[str], list[str]]:
+def places(store: Engine, net: Network, cfg: AnalyseConfig) -> tuple[list[str], list[str]]:
     """Forces and regions where the network's exploitation activity happens (docs/tasking.md, "Where a
     network operates"), not every place a member has ever been recorded:
 
@@ -565,7 +573,7 @@ def describe(net: Network, force_names: dict[str, str], labels: dict[str, str], 
     return text + f" (as of {as_of:%d %b %Y})."
 
 
-def write_networks(store: Store, cfg: AnalyseConfig, as_of: date) -> list[Network]:
+def write_networks(store: Engine, cfg: AnalyseConfig, as_of: date) -> list[Network]:
     """Replace ``networks`` and ``network_members``; return the networks written (biggest first)."""
     nets = find_networks(store, cfg)
     force_names = dict(store.fetchall("SELECT force_id, short_name FROM ref_forces"))
@@ -583,16 +591,18 @@ def write_networks(store: Store, cfg: AnalyseConfig, as_of: date) -> list[Networ
         net.summary = describe(net, force_names, labels, as_of)
         evidence = [{"reason": f"{t}: {'; '.join(r)}", "source_id": None, "ref": None} for t, r in net.threats.items()]
         exploited = net.with_role("exploited")
-        store.execute(
-            "INSERT INTO networks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [nid, list(net.threats), net.forces, net.regions, net.summary, len(net.members),
-             len(net.with_role("organiser")), len(exploited),
-             sum(1 for m in exploited if m.safeguarding and "(child)" in m.safeguarding), json.dumps(evidence)],
+        store.insert_rows(
+            "networks", NETWORK_COLUMNS,
+            [[nid, list(net.threats), net.forces, net.regions, net.summary, len(net.members),
+              len(net.with_role("organiser")), len(exploited),
+              sum(1 for m in exploited if m.safeguarding and "(child)" in m.safeguarding), json.dumps(evidence)]],
+            types=LIST_TYPES,
         )
-        store.con.executemany(
-            "INSERT INTO network_members VALUES (?, ?, ?, ?, ?, ?, ?)",
+        store.insert_rows(
+            "network_members", MEMBER_COLUMNS,
             [[nid, m.entity_id, m.kind, m.role, json.dumps([e.as_dict() for e in m.evidence]), m.age, m.safeguarding]
              for m in net.members.values()],
+            types=MEMBER_TYPES,
         )
     for temp in ("__n_adj", "__n_hub", "__n_reach", "__n_vuln"):
         store.execute(f"DROP TABLE IF EXISTS {temp}")

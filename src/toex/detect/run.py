@@ -19,9 +19,9 @@ from toex.detect.indicators import run_indicators
 from toex.detect.networks import Network, write_networks
 from toex.detect.travelling import write_travelling
 from toex.detect.trends import write_trends
+from toex.engine import Engine, as_engine, record_audit
 from toex.graph.build import build_graph
 from toex.store import Store
-from toex.store.audit import record
 
 STEPS = ("graph", "indicators", "trends", "travelling", "networks")
 
@@ -64,58 +64,59 @@ class AnalysisSummary:
         }
 
 
-def analyse(store: Store, config: AnalyseConfig | None = None, actor: str = "cli",
+def analyse(target: Store | Engine, config: AnalyseConfig | None = None, actor: str = "cli",
             progress: Callable[[str], None] | None = None) -> AnalysisSummary:
-    """Build the graph, run every detector and write all outputs in one transaction."""
+    """Build the graph, run every detector and write all outputs in one transaction (on any engine)."""
+    engine = as_engine(target)
     cfg = config or AnalyseConfig()
     started = datetime.now(UTC).replace(tzinfo=None)
-    as_of = base.dataset_as_of(store)
+    as_of = base.dataset_as_of(engine)
     out = AnalysisSummary(run_id=f"A-{started:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}", as_of=as_of)
 
     def step(name: str) -> None:
         if progress:
             progress(name)
 
-    with store.transaction():
+    with engine.transaction():
         step("graph")
-        g = build_graph(store)
+        g = build_graph(engine)
         out.nodes, out.edges = g.nodes, g.edges
-        base.prepare(store, as_of)
+        base.prepare(engine, as_of)
         step("indicators")
-        out.indicators = run_indicators(store, cfg.indicators, as_of)
+        out.indicators = run_indicators(engine, cfg.indicators, as_of)
         step("trends")
-        out.trend_alerts = _trends(store, cfg, out)
+        out.trend_alerts = _trends(engine, cfg, out)
         step("travelling")
-        groups = write_travelling(store, cfg.travel)
+        groups = write_travelling(engine, cfg.travel)
         out.travelling_groups = len(groups)
-        out.top_groups = [str(r[0]) for r in store.fetchall(
+        out.top_groups = [str(r[0]) for r in engine.fetchall(
             "SELECT summary FROM travelling_groups ORDER BY mobility_score DESC, events DESC, group_id LIMIT 5")]
         step("networks")
-        nets = write_networks(store, cfg, as_of)
-        out.networks = _briefs(store, nets)
-        _flagged(store, out)
-        base.cleanup(store)
+        nets = write_networks(engine, cfg, as_of)
+        out.networks = _briefs(engine, nets)
+        _flagged(engine, out)
+        base.cleanup(engine)
         finished = datetime.now(UTC).replace(tzinfo=None)
         out.seconds = (finished - started).total_seconds()
-        store.execute("DELETE FROM analysis_runs WHERE run_id = ?", [out.run_id])
-        store.execute(
+        engine.execute("DELETE FROM analysis_runs WHERE run_id = ?", [out.run_id])
+        engine.execute(
             "INSERT INTO analysis_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [out.run_id, started, finished, actor, cfg.model_dump_json(), as_of,
              json.dumps(out.counts()), describe(out)],
         )
-        record(store, actor, "combination", target="analysis", purpose="exploitation network analysis",
-               detail={"run_id": out.run_id, "as_of": str(as_of), **out.counts()})
+        record_audit(engine, actor, "combination", target="analysis", purpose="exploitation network analysis",
+                     detail={"run_id": out.run_id, "as_of": str(as_of), **out.counts()})
     return out
 
 
-def _trends(store: Store, cfg: AnalyseConfig, out: AnalysisSummary) -> int:
-    n = write_trends(store, cfg.trends)
-    out.top_trends = [str(r[0]) for r in store.fetchall("SELECT summary FROM trend_alerts ORDER BY alert_id LIMIT 5")]
+def _trends(engine: Engine, cfg: AnalyseConfig, out: AnalysisSummary) -> int:
+    n = write_trends(engine, cfg.trends)
+    out.top_trends = [str(r[0]) for r in engine.fetchall("SELECT summary FROM trend_alerts ORDER BY alert_id LIMIT 5")]
     return n
 
 
-def _briefs(store: Store, nets: list[Network]) -> list[NetworkBrief]:
-    rows = store.fetchall("SELECT network_id, summary FROM networks ORDER BY network_id")
+def _briefs(engine: Engine, nets: list[Network]) -> list[NetworkBrief]:
+    rows = engine.fetchall("SELECT network_id, summary FROM networks ORDER BY network_id")
     return [
         NetworkBrief(
             network_id=str(nid), threats=list(net.threats), forces=net.forces,
@@ -128,12 +129,12 @@ def _briefs(store: Store, nets: list[Network]) -> list[NetworkBrief]:
     ]
 
 
-def _flagged(store: Store, out: AnalysisSummary) -> None:
-    row = store.execute(
+def _flagged(engine: Engine, out: AnalysisSummary) -> None:
+    row = engine.execute(
         """SELECT count(DISTINCT i.entity_id),
-                  count(DISTINCT i.entity_id) FILTER (WHERE p.age_today < 18 OR EXISTS
-                      (SELECT 1 FROM __d_pe pe WHERE pe.person = i.entity_id AND pe.age_at BETWEEN 0 AND 17))
-        FROM person_indicators i LEFT JOIN __d_person p ON p.entity_id = i.entity_id"""
+                  count(DISTINCT i.entity_id) FILTER (WHERE p.age_today < 18 OR k.person IS NOT NULL)
+        FROM person_indicators i LEFT JOIN __d_person p ON p.entity_id = i.entity_id
+        LEFT JOIN (SELECT DISTINCT person FROM __d_pe WHERE age_at BETWEEN 0 AND 17) k ON k.person = i.entity_id"""
     ).fetchone()
     if row:
         out.people_flagged, out.children_flagged = int(row[0]), int(row[1])

@@ -28,10 +28,15 @@ from datetime import date
 import igraph as ig
 import leidenalg
 import numpy as np
+import pyarrow as pa
 
 from toex.detect.base import km_sql
 from toex.detect.config import TravelConfig
-from toex.store import Store
+from toex.engine import Engine
+
+#: The columns of ``travelling_groups`` a run writes, in the order of its rows.
+GROUP_COLUMNS = ("group_id", "members", "forces", "period_from", "period_to", "events", "mobility_score", "summary",
+                 "regions", "children", "sprees", "median_distance_km", "evidence")
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,8 @@ class TravellingGroup:
     evidence: list[dict[str, str]]
 
 
-def _groups(store: Store, cfg: TravelConfig) -> list[list[str]]:
-    pairs = store.fetchall(
+def _groups(engine: Engine, cfg: TravelConfig) -> list[list[str]]:
+    pairs = engine.fetchall(
         "SELECT src, dst, count(*) FROM graph_edges WHERE type = 'co-offending' GROUP BY src, dst ORDER BY src, dst"
     )
     if not pairs:
@@ -83,15 +88,17 @@ def _score(forces: int, median_km: float | None, cadence: float) -> float:
     return round(0.4 * f + 0.3 * d + 0.3 * c, 3)
 
 
-def detect_travelling(store: Store, cfg: TravelConfig) -> list[TravellingGroup]:
+def detect_travelling(engine: Engine, cfg: TravelConfig) -> list[TravellingGroup]:
     """Every group that offends together across forces, most mobile first."""
-    groups = _groups(store, cfg)
+    groups = _groups(engine, cfg)
     if not groups:
         return []
     rows = [(k, p) for k, members in enumerate(groups) for p in members]
-    store.execute("CREATE OR REPLACE TEMP TABLE __tv_member (grp INTEGER, person VARCHAR)")
-    store.con.executemany("INSERT INTO __tv_member VALUES (?, ?)", rows)
-    joint = store.fetchall(
+    engine.execute("CREATE OR REPLACE TEMP TABLE __tv_member (grp INTEGER, person VARCHAR)")
+    engine.insert_rows("__tv_member", ("grp", "person"), rows)
+    people = engine.dialect.sorted_set_agg("person")
+    children = engine.dialect.sorted_set_agg("person", "age_at BETWEEN 0 AND 17")
+    joint = engine.fetchall(
         f"""WITH pe AS (
             SELECT m.grp, pe.event, pe.person, pe.day, pe.force, pe.source_id, pe.ref, pe.age_at,
                    coalesce(pe.category, pe.offence_code) AS what,
@@ -99,15 +106,13 @@ def detect_travelling(store: Store, cfg: TravelConfig) -> list[TravellingGroup]:
             FROM __tv_member m JOIN __d_pe pe ON pe.person = m.person
             LEFT JOIN __d_home h ON h.person = pe.person
             WHERE pe.role IN ('suspect', 'offender') AND pe.event_kind = 'offence')
-        SELECT grp, event, min(day), min(force), min(source_id), min(ref),
-               list(DISTINCT person ORDER BY person), list(DISTINCT person ORDER BY person)
-                   FILTER (WHERE age_at BETWEEN 0 AND 17),
+        SELECT grp, event, min(day), min(force), min(source_id), min(ref), {people}, {children},
                median(km), min(what)
         FROM pe GROUP BY grp, event HAVING count(DISTINCT person) >= 2
         ORDER BY grp, 3, 5, 6, event"""
     )
-    store.execute("DROP TABLE IF EXISTS __tv_member")
-    region = dict(store.fetchall("SELECT force_id, region_id FROM ref_forces"))
+    engine.drop_table("__tv_member")
+    region = dict(engine.fetchall("SELECT force_id, region_id FROM ref_forces"))
     by_group: dict[int, list[tuple[object, ...]]] = {}
     for row in joint:
         by_group.setdefault(int(row[0]), []).append(row)
@@ -164,18 +169,15 @@ def summary(g: TravellingGroup, force_names: dict[str, str]) -> str:
             f"{g.sprees} short trips between {g.period_from:%b %Y} and {g.period_to:%b %Y}{dist}.")
 
 
-def write_travelling(store: Store, cfg: TravelConfig) -> list[TravellingGroup]:
+def write_travelling(engine: Engine, cfg: TravelConfig) -> list[TravellingGroup]:
     """Replace ``travelling_groups``; return the groups written."""
-    groups = [g for g in detect_travelling(store, cfg) if g.mobility >= cfg.min_score]
-    store.execute("DELETE FROM travelling_groups")
-    names = dict(store.fetchall("SELECT force_id, short_name FROM ref_forces"))
+    groups = [g for g in detect_travelling(engine, cfg) if g.mobility >= cfg.min_score]
+    engine.execute("DELETE FROM travelling_groups")
+    names = dict(engine.fetchall("SELECT force_id, short_name FROM ref_forces"))
     rows = [
         [f"G-{n:04d}", g.members, g.forces, g.period_from, g.period_to, g.events, g.mobility,
          summary(g, names), g.regions, g.children, g.sprees, g.median_km, json.dumps(g.evidence)]
         for n, g in enumerate(groups, start=1)
     ]
-    if rows:
-        store.con.executemany(
-            "INSERT INTO travelling_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-        )
+    engine.insert_rows("travelling_groups", GROUP_COLUMNS, rows, types={"median_distance_km": pa.float64()})
     return groups

@@ -30,12 +30,15 @@ import pandas as pd
 from scipy import stats
 
 from toex.detect.config import TrendConfig
-from toex.store import Store
+from toex.engine import Engine
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SCORE_CAP = 50.0
 #: Stored floats (p, q, expected) keep this many significant digits, so reruns agree exactly.
 SIG_DIGITS = 12
+#: The columns of ``trend_alerts`` a run writes, in the order of its rows.
+ALERT_COLUMNS = ("alert_id", "force", "offence_code", "category", "grp", "period_from", "period_to", "observed",
+                 "expected", "score", "p_value", "summary", "basis", "q_value", "tested")
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,9 @@ def _age_band_sql(cfg: TrendConfig, age: str) -> str:
     return f"CASE WHEN {age} IS NULL THEN 'age:unknown' {whens} ELSE NULL END"
 
 
-def _counts(store: Store, cfg: TrendConfig) -> pd.DataFrame:
+def _counts(engine: Engine, cfg: TrendConfig) -> pd.DataFrame:
     """Monthly counts per series: basis, force, dim (offence_code|category), value, grp, month, n."""
-    store.execute(
+    engine.execute(
         """CREATE OR REPLACE TEMP TABLE __t_off AS
         SELECT e.source_id, e.ref, e.force, e.offence_code,
                coalesce(e.category, rc.policeuk_category) AS category,
@@ -73,27 +76,31 @@ def _counts(store: Store, cfg: TrendConfig) -> pd.DataFrame:
         LEFT JOIN ref_offence_codes rc ON rc.offence_code = e.offence_code
         WHERE e.kind = 'offence' AND e.force IS NOT NULL AND e.occurred_from IS NOT NULL"""
     )
-    store.execute(
+    # each suspect or offender puts the offence in their age band's group and their sex's group
+    engine.execute(
         f"""CREATE OR REPLACE TEMP TABLE __t_grp AS
         SELECT o.*, 'all' AS grp FROM __t_off o
         UNION ALL
         SELECT DISTINCT o.*, g.grp FROM __t_off o
-        JOIN __d_pe pe ON pe.source_id = o.source_id AND pe.ref = o.ref AND pe.role IN ('suspect', 'offender')
-        JOIN __d_person p ON p.entity_id = pe.person,
-        LATERAL (SELECT unnest([{_age_band_sql(cfg, 'pe.age_at')},
-                               CASE WHEN p.sex IN ('M', 'F') THEN 'sex:' || p.sex END]) AS grp) g
+        JOIN (SELECT pe.source_id, pe.ref, {_age_band_sql(cfg, 'pe.age_at')} AS grp
+              FROM __d_pe pe JOIN __d_person p ON p.entity_id = pe.person
+              WHERE pe.role IN ('suspect', 'offender')
+              UNION ALL
+              SELECT pe.source_id, pe.ref, CASE WHEN p.sex IN ('M', 'F') THEN 'sex:' || p.sex END
+              FROM __d_pe pe JOIN __d_person p ON p.entity_id = pe.person
+              WHERE pe.role IN ('suspect', 'offender')) g ON g.source_id = o.source_id AND g.ref = o.ref
         WHERE o.basis = 'pole' AND g.grp IS NOT NULL"""
     )
-    frame = store.execute(
+    frame = engine.fetch_arrow(
         """SELECT basis, force, 'offence_code' AS dim, offence_code AS value, grp, month, count(*) AS n
         FROM __t_grp WHERE offence_code IS NOT NULL GROUP BY ALL
         UNION ALL
         SELECT basis, force, 'category', category, grp, month, count(*)
         FROM __t_grp WHERE category IS NOT NULL GROUP BY ALL
         ORDER BY basis, force, dim, value, grp, month"""
-    ).df()
-    store.execute("DROP TABLE IF EXISTS __t_off")
-    store.execute("DROP TABLE IF EXISTS __t_grp")
+    ).to_pandas()
+    engine.drop_table("__t_off")
+    engine.drop_table("__t_grp")
     return frame
 
 
@@ -126,9 +133,9 @@ def _dispersion(y: np.ndarray, mu: np.ndarray) -> float:
     return max(0.0, num / den) if den > 0 else 0.0
 
 
-def detect_trends(store: Store, cfg: TrendConfig) -> tuple[list[TrendAlert], int]:
+def detect_trends(engine: Engine, cfg: TrendConfig) -> tuple[list[TrendAlert], int]:
     """Every significant surge (after BH and the noise floor), one per series; and the cells tested."""
-    frame = _counts(store, cfg)
+    frame = _counts(engine, cfg)
     if frame.empty:
         return [], 0
     alerts: list[TrendAlert] = []
@@ -288,12 +295,12 @@ def summary(alert: TrendAlert, force_name: str, offence_name: str) -> str:
             f"against {alert.expected:.0f} expected")
 
 
-def write_trends(store: Store, cfg: TrendConfig) -> int:
+def write_trends(engine: Engine, cfg: TrendConfig) -> int:
     """Replace ``trend_alerts``; return how many were written."""
-    alerts, tested = detect_trends(store, cfg)
-    store.execute("DELETE FROM trend_alerts")
-    forces = dict(store.fetchall("SELECT force_id, short_name FROM ref_forces"))
-    codes = dict(store.fetchall("SELECT offence_code, description FROM ref_offence_codes"))
+    alerts, tested = detect_trends(engine, cfg)
+    engine.execute("DELETE FROM trend_alerts")
+    forces = dict(engine.fetchall("SELECT force_id, short_name FROM ref_forces"))
+    codes = dict(engine.fetchall("SELECT offence_code, description FROM ref_offence_codes"))
     rows = []
     for n, a in enumerate(alerts, start=1):
         offence = (codes.get(a.offence_code or "", f"Offence {a.offence_code}") if a.offence_code
@@ -304,8 +311,5 @@ def write_trends(store: Store, cfg: TrendConfig) -> int:
         rows.append([f"T-{n:04d}", a.force, a.offence_code, a.category, a.grp, a.period_from, a.period_to,
                      a.observed, round(a.expected, 2), round(score, 3), a.p_value,
                      summary(a, forces.get(a.force, a.force), offence), a.basis, a.q_value, tested])
-    if rows:
-        store.con.executemany(
-            "INSERT INTO trend_alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-        )
+    engine.insert_rows("trend_alerts", ALERT_COLUMNS, rows)
     return len(rows)

@@ -11,6 +11,7 @@ optional extra: ``pip install 'toex[spark]'`` (and Java 17+).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from toex.engine.base import (
@@ -24,6 +25,8 @@ from toex.engine.base import (
     record_audit,
 )
 from toex.engine.duckdb import DuckDBEngine
+from toex.errors import StoreError
+from toex.store.sql import quote_ident
 
 if TYPE_CHECKING:
     from toex.config import Settings
@@ -41,6 +44,7 @@ __all__ = [
     "Reject",
     "SparkEngine",
     "as_engine",
+    "copy_tables",
     "get_engine",
     "record_audit",
 ]
@@ -49,6 +53,32 @@ __all__ = [
 def as_engine(target: Store | Engine) -> Engine:
     """An engine for a stage: an engine as it is, a DuckDB store wrapped (not owned)."""
     return target if isinstance(target, Engine) else DuckDBEngine(target)
+
+
+def copy_tables(source: Engine, target: Engine, names: Sequence[str]) -> dict[str, int]:
+    """Replace the rows of tables on ``target`` with ``source``'s, in one transaction; returns rows per table.
+
+    Columns are matched by name (the target's schema stands; a column the
+    source lacks is an error). Each table travels as one Arrow table through
+    this process, so this is for moving a store of modest size between engines
+    (a test store, a sample for a Spark trial), not for bulk migration.
+    """
+    missing = [n for n in names if not source.table_exists(n) or not target.table_exists(n)]
+    if missing:
+        raise StoreError(f"copy_tables: no table {', '.join(map(repr, missing))} on both "
+                         f"{source.name} and {target.name}; open both stores first so their schemas exist")
+    copied: dict[str, int] = {}
+    with target.transaction():
+        for name in names:
+            data = source.read_table(name)
+            absent = [c for c in target.columns(name) if c not in data.column_names]
+            if absent:
+                raise StoreError(f"copy_tables: {name} on {source.name} has no column {', '.join(absent)}; "
+                                 "migrate the source store first")
+            target.execute(f"DELETE FROM {quote_ident(name)}")
+            target.insert_arrow(name, data, ", ".join(quote_ident(c) for c in target.columns(name)))
+            copied[name] = data.num_rows
+    return copied
 
 
 def get_engine(settings: Settings) -> Engine:

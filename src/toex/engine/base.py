@@ -155,6 +155,13 @@ class Dialect:
         """
         raise _no(self.name, "a sorted distinct list aggregate")
 
+    def json_agg(self, fields: Sequence[tuple[str, str]], order_by: Sequence[str], limit: int) -> str:
+        """An aggregate: a JSON array (as JSON text) of objects made of (key, value expression) ``fields``.
+
+        The objects come in ``order_by`` order (ascending, NULLs last), at most ``limit`` of them.
+        """
+        raise _no(self.name, "a JSON array aggregate")
+
     def list_contains(self, list_expr: str, value: str) -> str:
         """Whether a list holds a value."""
         raise _no(self.name, "'list_contains'")
@@ -220,6 +227,10 @@ class DuckDBDialect(Dialect):
     def sorted_set_agg(self, expr: str, where: str | None = None) -> str:
         condition = f"({expr}) IS NOT NULL" + (f" AND ({where})" if where else "")
         return f"list(DISTINCT {expr} ORDER BY {expr}) FILTER (WHERE {condition})"
+
+    def json_agg(self, fields: Sequence[tuple[str, str]], order_by: Sequence[str], limit: int) -> str:
+        record = ", ".join(f"{quote_literal(k)}: {v}" for k, v in fields)
+        return f"to_json(list({{{record}}} ORDER BY {', '.join(order_by)})[1:{int(limit)}])"
 
     def list_contains(self, list_expr: str, value: str) -> str:
         return f"list_contains({list_expr}, {value})"

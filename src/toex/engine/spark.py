@@ -14,8 +14,9 @@ row-level DELETE, so this engine carries out DML itself:
 
 Timestamps are ``TIMESTAMP_NTZ`` (DuckDB's ``TIMESTAMP``: a wall-clock time
 without a zone) and the session time zone is UTC, so values read back equal
-DuckDB's. ``UPDATE``, ``INSERT .. ON CONFLICT`` and DuckDB-only functions
-raise :class:`EngineError` naming the statement.
+DuckDB's. ``UPDATE`` rewrites the table (new values where the condition
+holds), ``INSERT .. ON CONFLICT (key)`` skips or updates rows whose key is
+there; DuckDB-only functions raise :class:`EngineError` naming the statement.
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ class SparkEngine(Engine):
         self.spark = base.newSession()
         self._stored: dict[str, DataFrame] = {}
         self._temps: set[str] = set()
+        self._files: set[str] = set()
         self._pending: dict[str, DataFrame] | None = None
         self._dropped: set[str] = set()
         self._open_tables()
@@ -271,20 +273,45 @@ class SparkEngine(Engine):
             self._insert(tree)
         elif isinstance(tree, exp.Delete):
             self._delete(tree)
+        elif isinstance(tree, exp.Update):
+            self._update(tree)
         elif isinstance(tree, exp.Drop):
             self._drop(tree)
         elif isinstance(tree, exp.Query | exp.Values):
             return ListRows([tuple(row) for row in self._query(tree).collect()])
         else:
             raise EngineError(
-                f"spark: {tree.key.upper()} statements are not supported by the Spark engine "
-                f"(Parquet tables have no in-place UPDATE; write DELETE + INSERT): {tree.sql(dialect='duckdb')[:300]}")
+                f"spark: {tree.key.upper()} statements are not supported by the Spark engine: "
+                f"{tree.sql(dialect='duckdb')[:300]}")
         return ListRows([])
 
     def _query(self, tree: exp.Expr) -> DataFrame:
         if isinstance(tree, exp.Values):
             tree = values_as_select(tree)
-        return self.spark.sql(to_spark(tree))
+        return self.spark.sql(to_spark(tree.transform(self._read_files)))
+
+    def _read_files(self, node: exp.Expr) -> exp.Expr:
+        """``read_parquet('f')`` / ``read_csv('f', header = true, all_varchar = true)`` in FROM: the file read
+        by Spark once per engine (reference files do not change while it runs) and named as a view."""
+        if not isinstance(node, exp.Table) or not isinstance(node.this, exp.ReadParquet | exp.ReadCSV):
+            return node
+        reader = node.this
+        first = reader.this if isinstance(reader, exp.ReadCSV) else (reader.expressions or [None])[0]
+        if not isinstance(first, exp.Literal) or not first.is_string:
+            raise EngineError(f"spark: a file reader needs one literal path: {node.sql(dialect='duckdb')[:200]}")
+        options = {str(o.this.name).lower(): o.expression.sql(dialect="duckdb").lower()
+                   for o in (reader.expressions if isinstance(reader, exp.ReadCSV) else []) if isinstance(o, exp.EQ)}
+        view = f"__toex_file_{abs(hash((first.this, tuple(sorted(options.items()))))):x}"
+        if view not in self._files:
+            if isinstance(reader, exp.ReadCSV):
+                frame = self.spark.read.csv(first.this, header=options.get("header", "true") == "true",
+                                            inferSchema=options.get("all_varchar", "false") != "true")
+            else:
+                frame = self.spark.read.parquet(first.this)
+            frame.createOrReplaceTempView(view)
+            self._files.add(view)
+        alias = node.args.get("alias")
+        return exp.Table(this=exp.to_identifier(view), alias=alias.copy() if alias is not None else None)
 
     def _create(self, tree: exp.Create) -> None:
         if tree.kind not in ("TABLE", "VIEW"):
@@ -316,10 +343,76 @@ class SparkEngine(Engine):
         source = self._query(tree.expression)
         listed = [c.name for c in tree.this.expressions] if isinstance(tree.this, exp.Schema) else None
         rows = _align(source, target.schema, listed, name)
+        conflict = tree.args.get("conflict")
+        if tree.args.get("alternative") or tree.args.get("overwrite"):
+            raise EngineError(f"spark: INSERT OR ... / OVERWRITE is not supported; write INSERT .. ON CONFLICT (key) "
+                              f"DO NOTHING: {tree.sql(dialect='duckdb')[:300]}")
+        self._replace(name, target.unionByName(rows) if conflict is None else self._upsert(name, target, rows, conflict))
+
+    def _replace(self, name: str, frame: DataFrame) -> None:
         if name in self._temps:
-            self._set_temp(name, target.unionByName(rows))
+            self._set_temp(name, frame)
         else:
-            self._set_stored(name, target.unionByName(rows))
+            self._set_stored(name, frame)
+
+    def _upsert(self, name: str, target: DataFrame, rows: DataFrame, conflict: exp.OnConflict) -> DataFrame:
+        """``INSERT .. ON CONFLICT (keys) DO NOTHING | DO UPDATE SET c = excluded.c``: rows whose keys exist
+        are skipped or update the stored row; the others are appended."""
+        keys = [k.name for k in conflict.args.get("conflict_keys") or []]
+        action = str(conflict.args.get("action") or "").upper()
+        if not keys or action not in ("DO NOTHING", "DO UPDATE") or conflict.args.get("where") is not None:
+            raise EngineError(f"spark: ON CONFLICT needs its key columns and DO NOTHING or DO UPDATE SET (no WHERE): "
+                              f"{conflict.sql(dialect='duckdb')[:300]}")
+        rows = rows.dropDuplicates(keys)
+        new = rows.join(target.select(*keys), keys, "left_anti")
+        if action == "DO NOTHING":
+            return target.unionByName(new)
+        sets = {eq.this.name.lower(): eq.expression for eq in conflict.expressions}
+        rows.createOrReplaceTempView("excluded")
+        target.createOrReplaceTempView("__toex_conflict_old")
+        try:
+            values = ", ".join(
+                f"CAST(({to_spark(sets[f.name.lower()])}) AS {f.dataType.simpleString()}) AS `{f.name}`"
+                if f.name.lower() in sets else f"`{name}`.`{f.name}`" for f in target.schema.fields)
+            on = " AND ".join(f"`{name}`.`{k}` <=> excluded.`{k}`" for k in keys)
+            updated = self.spark.sql(
+                f"SELECT {values} FROM __toex_conflict_old AS `{name}` JOIN excluded ON {on}").localCheckpoint()
+        finally:
+            self.spark.catalog.dropTempView("excluded")
+            self.spark.catalog.dropTempView("__toex_conflict_old")
+        kept = target.join(rows.select(*keys), keys, "left_anti")
+        return kept.unionByName(updated).unionByName(new)
+
+    def _update(self, tree: exp.Update) -> None:
+        """``UPDATE t SET .. [FROM ..] [WHERE ..]`` as a rewrite of ``t``: each row meeting the condition takes
+        the new values (from one matching row of the FROM tables, as in DuckDB), the others stay."""
+        target = tree.this
+        name = table_name(target)
+        frame = self._temp_or_stored(name)
+        alias = target.alias or name
+        numbered = frame.withColumn("__toex_rid", F.monotonically_increasing_id()).localCheckpoint()
+        sets = {eq.this.name.lower(): eq.expression for eq in tree.expressions}
+        unknown = set(sets) - {f.name.lower() for f in frame.schema.fields}
+        if unknown:
+            raise EngineError(f"spark: UPDATE {name}: no column {', '.join(sorted(unknown))}")
+        values = ", ".join(f"({to_spark(v)}) AS `__toex_set_{c}`" for c, v in sets.items())
+        from_ = tree.args.get("from_")
+        where = tree.args.get("where")
+        numbered.createOrReplaceTempView("__toex_update")
+        try:
+            matched = self.spark.sql(
+                f"SELECT `{alias}`.__toex_rid, true AS __toex_hit, {values} FROM __toex_update AS `{alias}`"
+                + (f", {', '.join(to_spark(e) for e in from_.expressions)}" if from_ is not None else "")
+                + (f" WHERE {to_spark(where.this)}" if where is not None else "")
+            ).dropDuplicates(["__toex_rid"])
+            joined = numbered.join(matched, "__toex_rid", "left")
+            result = joined.select(*[
+                F.when(F.col("__toex_hit"), F.col(f"`__toex_set_{f.name.lower()}`").cast(f.dataType))
+                .otherwise(F.col(f"`{f.name}`")).alias(f.name) if f.name.lower() in sets else F.col(f"`{f.name}`")
+                for f in frame.schema.fields]).localCheckpoint()
+        finally:
+            self.spark.catalog.dropTempView("__toex_update")
+        self._replace(name, result)
 
     def _temp_or_stored(self, name: str) -> DataFrame:
         if name in self._temps:
@@ -335,10 +428,7 @@ class SparkEngine(Engine):
         else:
             condition = to_spark(where.this)
             kept = self.spark.sql(f"SELECT * FROM `{name}` WHERE NOT coalesce(({condition}), false)")
-        if name in self._temps:
-            self._set_temp(name, kept)
-        else:
-            self._set_stored(name, kept)
+        self._replace(name, kept)
 
     def _drop(self, tree: exp.Drop) -> None:
         for target in tree.args.get("tables") or [tree.this]:

@@ -103,6 +103,13 @@ class SparkDialect(Dialect):
         value = expr if where is None else f"CASE WHEN {where} THEN {expr} END"
         return f"array_sort(collect_set({value}))"
 
+    def json_agg(self, fields: Sequence[tuple[str, str]], order_by: Sequence[str], limit: int) -> str:
+        # array_sort orders structs field by field with NULLs first: each key is led by 'is it NULL'
+        keys = ", ".join(f"'n{i}', ({o}) IS NULL, 'k{i}', {o}" for i, o in enumerate(order_by))
+        record = ", ".join(f"{quote_literal(k)}, {v}" for k, v in fields)
+        return (f"to_json(slice(transform(array_sort(collect_list(named_struct('k', named_struct({keys}), "
+                f"'v', named_struct({record})))), x -> x.v), 1, {int(limit)}))")
+
     def list_contains(self, list_expr: str, value: str) -> str:
         return f"array_contains({list_expr}, {value})"
 
@@ -136,6 +143,8 @@ def sql_literal(value: Any) -> str:
         return f"CAST({quote_literal(value.isoformat())} AS DATE)"
     if isinstance(value, str):
         return quote_literal(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(sql_literal(v) for v in value) + "]"
     raise EngineError(f"cannot bind a parameter of type {type(value).__name__} ({value!r:.60}) on Spark")
 
 
@@ -207,9 +216,49 @@ def _fix_strftime(node: exp.Expr) -> exp.Expr:
     return node
 
 
+def _fix_distinct_windows(node: exp.Expr) -> exp.Expr:
+    """``count(DISTINCT x) OVER (..)``: Spark has no DISTINCT in window functions; the size of the set is it."""
+    if isinstance(node, exp.Window) and isinstance(node.this, exp.Count):
+        inner = node.this.this
+        if isinstance(inner, exp.Distinct) and len(inner.expressions) == 1:
+            window = node.copy()
+            window.set("this", exp.Anonymous(this="collect_set", expressions=[inner.expressions[0].copy()]))
+            return exp.Anonymous(this="size", expressions=[window])
+    return node
+
+
+def _fix_slices(node: exp.Expr) -> exp.Expr:
+    """``list[a:b]`` (1-based, inclusive): Spark's ``slice(list, a, b - a + 1)``."""
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Slice):
+        part = node.expressions[0]
+        start, end = part.this, part.expression
+        if start is None or end is None:
+            raise EngineError(f"spark: open list slices are not supported: {node.sql(dialect='duckdb')}")
+        length = exp.Add(this=exp.Sub(this=end.copy(), expression=start.copy()), expression=exp.Literal.number(1))
+        return exp.Anonymous(this="slice", expressions=[node.this.copy(), start.copy(), length])
+    return node
+
+
+def _fix_qualify_names(node: exp.Expr) -> exp.Expr:
+    """A QUALIFY query is rewritten as a filter over a subquery, whose columns need distinct names:
+    a second ``b.person`` beside ``a.person`` is renamed (positions, which INSERT uses, stay)."""
+    if isinstance(node, exp.Select) and node.args.get("qualify") is not None:
+        if any(isinstance(p, exp.Star) or (isinstance(p, exp.Column) and p.is_star) for p in node.expressions):
+            raise EngineError("spark: QUALIFY over SELECT * would keep the window column; name the columns or "
+                              f"use engine.dialect.qualify_first: {node.sql(dialect='duckdb')[:300]}")
+        seen: set[str] = set()
+        for i, projection in enumerate(list(node.expressions)):
+            name = projection.alias_or_name.lower()
+            if name and name != "*" and name in seen:
+                projection.replace(exp.alias_(projection.copy(), f"__q{i}"))
+            seen.add(name)
+    return node
+
+
 def to_spark(tree: exp.Expr) -> str:
     """Spark SQL for a parsed toex statement or query."""
-    fixed = tree.transform(_fix_json_casts).transform(_fix_strftime)
+    fixed = (tree.transform(_fix_json_casts).transform(_fix_strftime).transform(_fix_distinct_windows)
+             .transform(_fix_slices).transform(_fix_qualify_names))
     return fixed.sql(dialect="spark")
 
 

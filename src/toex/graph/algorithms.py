@@ -16,6 +16,7 @@ from datetime import date
 import igraph as ig
 import leidenalg
 
+from toex.engine import Engine, as_engine
 from toex.store import Store
 
 
@@ -82,30 +83,32 @@ def _types_sql(types: Sequence[str] | None) -> tuple[str, list[object]]:
     return " AND type IN (SELECT unnest(?))", [list(types)]
 
 
-def load_subgraph(store: Store, node_ids: Iterable[str], types: Sequence[str] | None = None) -> Subgraph:
+def load_subgraph(target: Store | Engine, node_ids: Iterable[str], types: Sequence[str] | None = None) -> Subgraph:
     """The nodes given and every edge between them (optionally of the given types)."""
+    engine = as_engine(target)
     ids = sorted(set(node_ids))
     t_sql, t_params = _types_sql(types)
-    nodes = store.fetchall(
+    nodes = engine.fetchall(
         "SELECT node_id, kind, label, subkind FROM graph_nodes WHERE node_id IN (SELECT unnest(?)) ORDER BY node_id", [ids]
     )
-    edges = store.fetchall(
+    edges = engine.fetchall(
         f"SELECT {_EDGE_COLS} FROM graph_edges WHERE src IN (SELECT unnest(?)) AND dst IN (SELECT unnest(?)){t_sql}",
         [ids, ids, *t_params],
     )
     return Subgraph(tuple(Node(*n) for n in nodes), tuple(Edge(*e) for e in edges))
 
 
-def neighbourhood(store: Store, entity_id: str, hops: int = 2, types: Sequence[str] | None = None,
+def neighbourhood(target: Store | Engine, entity_id: str, hops: int = 2, types: Sequence[str] | None = None,
                   max_nodes: int = 2000) -> Subgraph:
     """Everything within ``hops`` edges of ``entity_id`` (both directions), at most ``max_nodes`` nodes."""
+    engine = as_engine(target)
     seen = {entity_id}
     frontier = [entity_id]
     t_sql, t_params = _types_sql(types)
     for _ in range(hops):
         if not frontier or len(seen) >= max_nodes:
             break
-        rows = store.fetchall(
+        rows = engine.fetchall(
             f"""SELECT DISTINCT n FROM (
                 SELECT dst AS n FROM graph_edges WHERE src IN (SELECT unnest(?)){t_sql}
                 UNION SELECT src FROM graph_edges WHERE dst IN (SELECT unnest(?)){t_sql}) ORDER BY n""",
@@ -113,18 +116,20 @@ def neighbourhood(store: Store, entity_id: str, hops: int = 2, types: Sequence[s
         )
         frontier = [str(r[0]) for r in rows if str(r[0]) not in seen][: max(0, max_nodes - len(seen))]
         seen.update(frontier)
-    return load_subgraph(store, seen, types)
+    return load_subgraph(engine, seen, types)
 
 
-def shortest_path(store: Store, a: str, b: str, types: Sequence[str] | None = None, max_hops: int = 6) -> list[Step]:
+def shortest_path(target: Store | Engine, a: str, b: str, types: Sequence[str] | None = None,
+                  max_hops: int = 6) -> list[Step]:
     """The shortest chain of evidence from ``a`` to ``b`` (empty when none within ``max_hops``)."""
+    engine = as_engine(target)
     if a == b:
         return []
     t_sql, t_params = _types_sql(types)
     parent: dict[str, tuple[str, tuple[object, ...], bool]] = {}
     seen, frontier = {a}, [a]
     for _ in range(max_hops):
-        rows = store.fetchall(
+        rows = engine.fetchall(
             f"""SELECT src, dst, true, {_EDGE_COLS} FROM graph_edges WHERE src IN (SELECT unnest(?)){t_sql}
             UNION ALL SELECT dst, src, false, {_EDGE_COLS} FROM graph_edges WHERE dst IN (SELECT unnest(?)){t_sql}
             ORDER BY 1, 2""",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from toex.engine import Engine, as_engine
 from toex.store import Store
 
 #: Weight of the source-evaluation digit of a 3x5x2 grade (1 reliable, 2 untested, 3 not reliable).
@@ -127,10 +128,10 @@ WHERE a.from_kind = 'person' AND b.from_kind = 'person' AND a.to_kind = 'event'
 """
 
 
-def _shared_sql(max_shared: int) -> str:
+def _shared_sql(max_shared: int) -> list[str]:
     res = ", ".join(f"'{r}'" for r in RESIDENCE_ROLES)
     obj = ", ".join(f"'{r}'" for r in OBJECT_ROLES)
-    return f"""
+    return [f"""
 CREATE OR REPLACE TEMP TABLE __g_ties AS
 SELECT src AS person, dst AS thing, role, since, until, source_id, ref,
        CASE WHEN role IN ({res}) THEN 'co-residence'
@@ -138,9 +139,9 @@ SELECT src AS person, dst AS thing, role, since, until, source_id, ref,
                               WHEN 'bank-account' THEN 'shared-account' ELSE 'shared-object' END END AS tie
 FROM __g_links g LEFT JOIN object_entities oe ON oe.entity_id = g.dst
 WHERE g.from_kind = 'person' AND g.src IS NOT NULL AND g.dst IS NOT NULL
-  AND (g.role IN ({res}) OR g.role IN ({obj}));
+  AND (g.role IN ({res}) OR g.role IN ({obj}))""", f"""
 CREATE OR REPLACE TEMP TABLE __g_hub_things AS
-SELECT thing FROM __g_ties GROUP BY thing HAVING count(DISTINCT person) > {int(max_shared)};
+SELECT thing FROM __g_ties GROUP BY thing HAVING count(DISTINCT person) > {int(max_shared)}""", """
 INSERT INTO graph_edges
 SELECT a.person, b.person, a.tie,
        greatest(coalesce(a.since, b.since), coalesce(b.since, a.since)),
@@ -151,23 +152,25 @@ WHERE a.thing NOT IN (SELECT thing FROM __g_hub_things)
   AND (a.until IS NULL OR b.since IS NULL OR a.until >= b.since)
   AND (b.until IS NULL OR a.since IS NULL OR b.until >= a.since)
 QUALIFY row_number() OVER (PARTITION BY a.person, b.person, a.tie, a.thing ORDER BY a.since NULLS LAST, a.source_id, a.ref, b.source_id, b.ref) = 1
-"""
+"""]
 
 
-def build_graph(store: Store, max_shared: int = 50) -> GraphCounts:
+def build_graph(target: Store | Engine, max_shared: int = 50) -> GraphCounts:
     """Replace ``graph_nodes`` and ``graph_edges`` (call inside the run's transaction)."""
-    store.execute("DELETE FROM graph_nodes")
-    store.execute("DELETE FROM graph_edges")
-    store.execute(_NODES_SQL)
-    store.execute(_LINK_ENDS_SQL)
-    store.execute(_BASE_EDGES_SQL)
-    store.execute(_pairs_over_events_sql(OFFENDER_ROLES, OFFENDER_ROLES, ("offence",), "co-offending", False))
-    store.execute(_pairs_over_events_sql(("subject",), ("subject",), ("intelligence",), "intel-co-subject", False))
-    store.execute(_pairs_over_events_sql(OFFENDER_ROLES, ("victim",), ("offence",), "offended-against", True))
-    store.execute(_shared_sql(max_shared))
-    nodes = int(store.scalar("SELECT count(*) FROM graph_nodes"))
-    edges = int(store.scalar("SELECT count(*) FROM graph_edges"))
-    derived = int(store.scalar("SELECT count(*) FROM graph_edges WHERE derived"))
+    engine = as_engine(target)
+    engine.execute("DELETE FROM graph_nodes")
+    engine.execute("DELETE FROM graph_edges")
+    engine.execute(_NODES_SQL)
+    engine.execute(_LINK_ENDS_SQL)
+    engine.execute(_BASE_EDGES_SQL)
+    engine.execute(_pairs_over_events_sql(OFFENDER_ROLES, OFFENDER_ROLES, ("offence",), "co-offending", False))
+    engine.execute(_pairs_over_events_sql(("subject",), ("subject",), ("intelligence",), "intel-co-subject", False))
+    engine.execute(_pairs_over_events_sql(OFFENDER_ROLES, ("victim",), ("offence",), "offended-against", True))
+    for statement in _shared_sql(max_shared):
+        engine.execute(statement)
+    nodes = engine.count("graph_nodes")
+    edges = engine.count("graph_edges")
+    derived = engine.count("graph_edges", "derived")
     for temp in ("__g_links", "__g_ties", "__g_hub_things"):
-        store.execute(f"DROP TABLE IF EXISTS {temp}")
+        engine.drop_table(temp)
     return GraphCounts(nodes, edges, derived)
