@@ -514,8 +514,9 @@ def places(store: Engine, net: Network, cfg: AnalyseConfig) -> tuple[list[str], 
     - the force of each record of two or more members together, of every record of an exploited member,
       of a member's exploitation, sexual exploitation or drug supply offence (as suspect or offender) and
       of records involving an object the network uses;
-    - the force (by postcode) of the addresses the network uses, of the places where its exploited members
-      were found and of the addresses where its companies are registered or trade.
+    - the force (by postcode) of the addresses the network uses, of the places where those records
+      happened, of the places where its exploited members were found and of the addresses where its
+      companies are registered or trade.
 
     A member's other records (an organiser's burglary, an associate's stop-search in a far force) do not
     widen the network's geography.
@@ -540,6 +541,7 @@ def places(store: Engine, net: Network, cfg: AnalyseConfig) -> tuple[list[str], 
                       WHERE type = 'involves' AND dst IN (SELECT unnest(CAST(? AS VARCHAR[]))))
             , used AS (
                 SELECT unnest(CAST(? AS VARCHAR[])) AS location
+                UNION SELECT dst FROM graph_edges WHERE type = 'at' AND src IN (SELECT event FROM activity)
                 UNION SELECT dst FROM graph_edges
                       WHERE type = 'found-at' AND src IN (SELECT unnest(CAST(? AS VARCHAR[])))
                 UNION SELECT dst FROM graph_edges

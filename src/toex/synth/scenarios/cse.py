@@ -17,6 +17,8 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     girls = [p.person(rng, "F", float(rng.uniform(14.5, 17.5)), choose_origin(rng), home=p.location(rng, force, "residential"))
              for _ in range(int(rng.integers(3, 7)))]
     hotels = [p.location(rng, f, "hotel", "hotel") for f in forces for _ in range(2)]
+    hotel_force = {h: f for h, f in zip(hotels, [f for f in forces for _ in range(2)], strict=True)}
+    used = {force}  # the truth's forces: where the network's activity happened (docs/tasking.md)
     car = p.vehicle(rng)
     miss = p.source(force, "missing")
     for g in girls:
@@ -28,10 +30,13 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
             p.involve(miss, rng, g, ev, "missing-person")
             found = hotels[int(rng.integers(0, len(hotels)))] if rng.random() < 0.6 else p.homes[men[int(rng.integers(0, len(men)))]]
             p.link(miss, "person", g, "location", found, "found-at")
+            used.add(hotel_force.get(found, force))
     intel = p.source(force, "intel")
     for _ in range(int(rng.integers(3, 7))):
         when = p.date_between(rng, p.days_before_end(700), p.days_before_end(3))
-        ev = p.event(intel, "intelligence", when, force, hotels[int(rng.integers(0, len(hotels)))],
+        hotel = hotels[int(rng.integers(0, len(hotels)))]
+        used.add(hotel_force[hotel])
+        ev = p.event(intel, "intelligence", when, force, hotel,
                      description="Girls believed to be under 16 seen getting into a car with older men and taken to a hotel.",
                      grading=str(rng.choice(["2B C", "2C C", "3C C", "1B C"])))
         for m in rng.choice(men, size=2, replace=False):
@@ -62,5 +67,6 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     members = [("person", m, "organiser") for m in men[:2]] + [("person", m, "associate") for m in men[2:]]
     members += [("person", g, "exploited") for g in girls] + [("object", car, "facilitator")]
     members += [("location", h, "facilitator") for h in hotels[:1]]
-    p.network("cse", index, False, ["child-sexual-exploitation"], forces, members,
+    # a hotel in the neighbouring force makes it part of the network's geography only if it was used
+    p.network("cse", index, False, ["child-sexual-exploitation"], sorted(used), members,
               f"{len(men)} adult men exploiting {len(girls)} girls in {force}: repeated missing episodes, hotels, a car.")
