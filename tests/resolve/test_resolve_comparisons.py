@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from toex.resolve import features
@@ -29,6 +31,14 @@ ROWS = [
     ("sex-2", "Sam", "Taylor", "1995-09-09", "F", "", ""),
     ("typo-1", "Davve", "Baker", "1976-11-16", "M", "", ""),
     ("typo-2", "David", "Baker", "1976-11-16", "M", "", ""),
+    ("nicktypo-1", "James Archie", "Green", "1994-01-25", "M", "", ""),
+    ("nicktypo-2", "Jimsy", "Green", "1994-01-25", "M", "", ""),
+    ("short-1", "Lan", "Tran", "1983-06-26", "F", "", ""),
+    ("short-2", "Lna", "Tran", "1983-06-26", "F", "", ""),
+    ("swaptypo-1", "Nicola", "Moris", "1948-10-05", "F", "", ""),
+    ("swaptypo-2", "Morris", "Nicola", "1948-10-05", "F", "", ""),
+    ("triplet-1", "Ana", "Popa", "2012-04-04", "F", "", ""),
+    ("triplet-2", "Ava", "Popa", "2012-04-04", "F", "", ""),
 ]
 
 
@@ -101,6 +111,27 @@ def test_typo_in_forename_is_not_a_contradiction(featured: Store) -> None:
     assert levels(featured, "typo-1", "typo-2")["contradiction"] is None
 
 
+def test_nickname_with_a_typo_is_a_variant_not_a_contradiction(featured: Store) -> None:
+    got = levels(featured, "nicktypo-1", "nicktypo-2")  # Jimsy: Jimmy (a nickname of James) with a typo
+    assert got["forenames"] == "a name variant with a typo (one edit)"
+    assert got["contradiction"] is None
+    got = levels(featured, "short-1", "short-2")  # two letters transposed in a short name
+    assert got["forenames"] == "a name variant with a typo (one edit)"
+    assert got["contradiction"] is None
+
+
+def test_swap_with_a_typo_is_not_a_contradiction(featured: Store) -> None:
+    got = levels(featured, "swaptypo-1", "swaptypo-2")
+    assert got["forenames"] == "different forenames"  # not scored as a swap (the keys do not cross exactly)...
+    assert got["contradiction"] is None  # ...but not evidence of two people either
+
+
+def test_short_names_one_letter_apart_are_not_variants(featured: Store) -> None:
+    got = levels(featured, "triplet-1", "triplet-2")  # Ana and Ava Popa, born the same day
+    assert got["forenames"] == "different forenames"
+    assert got["contradiction"] == "forenames share nothing"
+
+
 def test_different_pnc_and_sex_contradict(featured: Store) -> None:
     assert levels(featured, "pnc-1", "pnc-2")["contradiction"] == "different PNC ids"
     assert levels(featured, "sex-1", "sex-2")["contradiction"] == "different sex"
@@ -109,3 +140,14 @@ def test_different_pnc_and_sex_contradict(featured: Store) -> None:
 def test_features_never_carry_nationality(featured: Store) -> None:
     columns = {row[0] for row in featured.fetchall("DESCRIBE person_features")}
     assert not any("national" in c for c in columns)
+
+
+def test_a_model_trained_with_other_comparisons_is_not_reused() -> None:
+    from toex.resolve import people
+    from toex.resolve.config import ResolveConfig
+
+    fresh = people.settings(ResolveConfig())
+    assert people.same_comparisons(fresh)
+    older = copy.deepcopy(fresh)
+    older["comparisons"][0]["comparison_levels"].pop(-2)  # a version without one forenames level
+    assert not people.same_comparisons(older)

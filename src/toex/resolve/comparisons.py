@@ -69,7 +69,7 @@ def _jw(col: str, at: float) -> str:
 def forenames() -> PersonComparison:
     """Forenames: all the same; first the same (middle name dropped); a variant (nickname,
     transliteration, spelling, alias, middle name used); close spelling; swapped with the surname;
-    one of them only an initial."""
+    a variant with a typo; one of them only an initial."""
     return PersonComparison("forenames", "Forenames", "fn1_l IS NULL OR fn1_r IS NULL", (
         Level("all forenames the same", "fn_l = fn_r", "fn1"),
         Level("first forename the same", "fn1_l = fn1_r", "fn1"),
@@ -77,6 +77,7 @@ def forenames() -> PersonComparison:
         Level("similar spelling (Jaro-Winkler >= 0.88)", _jw("fn1", 0.88)),
         Level("forenames and surname swapped",
               "list_has_any(fn_keys_l, sn_keys_r) AND list_has_any(sn_keys_l, fn_keys_r)", "fn1"),
+        Level("a name variant with a typo (one edit)", VARIANT_TYPO),
         Level("initial only, the same letter", "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND left(fn1_l, 1) = left(fn1_r, 1)"),
     ), else_label="different forenames")
 
@@ -172,10 +173,26 @@ def label_sql(comparison: PersonComparison, gamma: str) -> str:
     return f"CASE {gamma} {cases} END"
 
 
+#: A forename word of one record within one edit (Damerau-Levenshtein: a typo or two letters transposed) of a
+#: name variant of the other's: a nickname with a typo ('Jimsy'/'James' via 'jimmy'), a short name with two
+#: letters swapped ('Lna'/'Lan'). Names under five letters count only a transposition (the same letters): one
+#: letter changed makes another name ('Ana'/'Ava', 'Tom'/'Tim'); words under three letters are left out.
+VARIANT_TYPO = (
+    "len(list_filter(fn_keys_l, lambda x: length(x) >= 3 AND len(list_filter(fn_keys_r, "
+    "lambda y: length(y) >= 3 AND damerau_levenshtein(x, y) <= 1 AND (least(length(x), length(y)) >= 5 "
+    "OR list_sort(string_split(x, '')) = list_sort(string_split(y, ''))))) > 0)) > 0"
+)
+
+#: Forenames and surname swapped with a typo in one of them ('Morris Nicola'/'Nicola Moris'): one crossed pair
+#: agrees closely.
+SWAP_LOOSE = "jaro_winkler_similarity(fn1_l, sn_r) >= 0.88 OR jaro_winkler_similarity(sn_l, fn1_r) >= 0.88"
+
 #: Forenames at the 'different' level contradict only when not even loosely alike: a typo in a
-#: nickname ('Davve'/'David') or a short form ('Em'/'Emily') is not evidence of two people.
+#: nickname ('Davve'/'David', 'Jimsy'/'James'), a short form ('Em'/'Emily') or a swap with a typo
+#: ('Morris Nicola'/'Nicola Moris') is not evidence of two people.
 _FORENAMES_UNRELATED = (
     "jaro_winkler_similarity(fn1_l, fn1_r) < 0.8 AND NOT starts_with(fn1_l, fn1_r) AND NOT starts_with(fn1_r, fn1_l)"
+    f" AND NOT coalesce({VARIANT_TYPO}, FALSE) AND NOT coalesce({SWAP_LOOSE}, FALSE)"
 )
 
 #: Why a contradiction refuses a link, by comparison.
@@ -200,8 +217,9 @@ def contradiction_sql(left: str = "l", right: str = "r") -> str:
 
 def contradiction_from_gammas(prefix: str = "") -> str:
     """The same as :func:`contradiction_sql`, read from Splink's comparison vector (``gamma_*``) and the
-    retained ``fn1_l``/``fn1_r`` of a predictions row: no second pass over the features."""
-    unrelated = re.sub(r"\b(fn1_[lr])\b", rf"{prefix}\1", _FORENAMES_UNRELATED)
+    retained name columns (``fn1_l``, ``fn_keys_r``, ``sn_l``...) of a predictions row: no second pass over the
+    features."""
+    unrelated = re.sub(r"\b([a-z0-9_]+_[lr])\b", rf"{prefix}\1", _FORENAMES_UNRELATED)
     extra = {"forenames": unrelated}
     whens = " ".join(
         f"WHEN {prefix}gamma_{name} = 0 AND {extra.get(name, 'TRUE')} THEN '{reason}'"

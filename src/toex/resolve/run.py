@@ -54,9 +54,12 @@ class ResolveSummary:
 
 
 def latest_model(store: Store) -> tuple[str, dict[str, Any]] | None:
-    """The newest stored person model, if any."""
+    """The newest stored person model, if any and if it has this version's comparisons (else a run trains afresh)."""
     row = db.row(store, "SELECT model_id, CAST(settings AS VARCHAR) FROM resolve_models ORDER BY created_at DESC LIMIT 1")
-    return None if row is None else (str(row[0]), json.loads(row[1]))
+    if row is None:
+        return None
+    model: dict[str, Any] = json.loads(row[1])
+    return (str(row[0]), model) if people.same_comparisons(model) else None
 
 
 def _model(store: Store, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
