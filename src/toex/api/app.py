@@ -18,6 +18,7 @@ from toex import __version__
 from toex.api.db import Database
 from toex.api.errors import CODES, ApiError, body
 from toex.api.routes import (
+    admin,
     audit,
     entities,
     explain,
@@ -170,13 +171,17 @@ def create_app(settings: ApiSettings | None = None, db: Database | None = None) 
     )
     app.state.db = database
     app.state.settings = cfg
+    from toex.api.ingest_jobs import IngestJobs
+
+    app.state.ingest_jobs = IngestJobs(database, cfg.ingest_dir)
     from toex.api.queries import name_variants
 
     name_variants()  # warm: the first search should not pay for reading the variant table
 
     api = APIRouter(prefix=API_PREFIX, responses={
         int(s): {"model": _error_model(), "description": CODES[s]} for s in (400, 401, 403, 404, 422, 428, 429)})
-    for module in (auth_routes, search, entities, records, explain, graph, networks, picture, tasks, reference, audit):
+    for module in (auth_routes, search, entities, records, explain, graph, networks, picture, tasks, reference, audit,
+                   admin):
         api.include_router(module.router)
     app.include_router(api)
     _handlers(app)

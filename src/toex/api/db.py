@@ -78,6 +78,11 @@ class Database:
             self._checked = time.monotonic()
             threading.Thread(target=self._refresh_in_background, name="toex-index", daemon=True).start()
 
+    def refresh_soon(self) -> None:
+        """Check the index now, in the background (after a load through the server)."""
+        self._checked = 0.0
+        self.maybe_refresh()
+
     def _refresh_in_background(self) -> None:
         try:
             self.refresh_index()

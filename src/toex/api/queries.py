@@ -250,17 +250,17 @@ def search_person(store: Store, user: User, q: str, dob: str | None, limit: int)
     for fns, sns in combos:
         if not fns and not sns:
             continue
-        where: list[str] = []
-        args: list[Any] = []
-        for column, keys in (("s.fn_key", sorted(fns)), ("s.sn_key", sorted(sns))):
-            if keys:
-                where.append(f"{column} IN {ph(keys)}")
-                args += keys
+        # the table is sorted by surname key: select the surname keys' rows first (a few row-group
+        # segments), then the forename keys, date of birth and scope on those rows only
+        first, then = (("s.sn_key", sorted(sns)), ("s.fn_key", sorted(fns))) if sns else \
+            (("s.fn_key", sorted(fns)), ("s.sn_key", []))
+        more = f" AND {then[0]} IN {ph(then[1])}" if then[1] else ""
         rows = store.fetchall(
-            f"""SELECT s.source_id, s.ref, s.fn_key, s.sn_key, coalesce(s.entity_id, 'R:' || s.source_id || ':' || s.ref),
-                       s.forenames, s.surname, s.dob, s.dob_year
-            FROM api_person_search s WHERE {' AND '.join(where)}{dob_sql} AND {pred} LIMIT 5000""",
-            [*args, *dob_params, *params],
+            f"""WITH s AS MATERIALIZED (SELECT * FROM api_person_search s WHERE {first[0]} IN {ph(first[1])})
+            SELECT s.source_id, s.ref, s.fn_key, s.sn_key, coalesce(s.entity_id, 'R:' || s.source_id || ':' || s.ref),
+                   s.forenames, s.surname, s.dob, s.dob_year
+            FROM s WHERE true{more}{dob_sql} AND {pred} LIMIT 5000""",
+            [*first[1], *then[1], *dob_params, *params],
         )
         for source_id, ref, fk, sk, *rest in rows:
             parts = ([fns.get(str(fk), 0.0)] if fns else []) + ([sns.get(str(sk), 0.0)] if sns else [])
@@ -765,9 +765,9 @@ def _network_summary(user: User, row: Row, counts: MemberCounts) -> Row:
             "withheld": None if full else counts.withheld()}
 
 
-def networks(store: Store, user: User) -> list[Row]:
+def networks(store: Store, user: User, counts: dict[str, MemberCounts] | None = None) -> list[Row]:
     rows = _network_rows(store)
-    counts = _member_visibility(store, user)
+    counts = _member_visibility(store, user) if counts is None else counts
     return [_network_summary(user, r, counts[r["network_id"]]) for r in rows
             if counts.get(r["network_id"], (0, 0))[0] > 0]
 
@@ -850,7 +850,8 @@ def network_evidence(store: Store, user: User, network_id: str) -> list[Row]:
 
 
 # -- safeguarding, alerts, picture --------------------------------------------
-def safeguarding(store: Store, user: User, page: int = 1, page_size: int = 100) -> dict[str, Any]:
+def safeguarding(store: Store, user: User, page: int = 1, page_size: int = 100,
+                 counts: dict[str, MemberCounts] | None = None) -> dict[str, Any]:
     """One page of the people to safeguard in scope (labels are made for that page only)."""
     if not table_ready(store, "safeguarding_list"):
         return paginate([], page, page_size)
@@ -866,7 +867,8 @@ def safeguarding(store: Store, user: User, page: int = 1, page_size: int = 100) 
     total = len(rows)
     rows = rows[(page - 1) * page_size:page * page_size]
     names = labels(store, user, [r["entity_id"] for r in rows])
-    counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
+    if counts is None:
+        counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
     out = []
     for r in rows:
         net_ok = r["network_id"] is None or counts.get(str(r["network_id"]), (0, 0))[0] > 0
@@ -896,7 +898,7 @@ def _partly_hidden(store: Store, user: User, hidden: set[str]) -> str:
     return partly(MemberCounts(0, len(hidden), len(with_c), len(in_scope - with_c)))
 
 
-def alerts(store: Store, user: User) -> list[Row]:
+def alerts(store: Store, user: User, all_counts: dict[str, MemberCounts] | None = None) -> list[Row]:
     if not table_ready(store, "alerts"):
         return []
     out = []
@@ -913,7 +915,8 @@ def alerts(store: Store, user: User) -> list[Row]:
         pairs += _evidence_pairs(d.get("evidence"))
     seen = visible_entities(store, user, wanted)
     ok_refs = visible_refs(store, user, pairs)
-    all_counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
+    if all_counts is None:
+        all_counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
     for r in rows:
         d = r["detail"]
         detail: dict[str, Any] = d if isinstance(d, dict) else {}
@@ -970,10 +973,11 @@ def districts(store: Store) -> list[Row]:
 
 
 def picture(store: Store, user: User) -> Row:
-    all_nets = networks(store, user)
+    counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
+    all_nets = networks(store, user, counts)
     nets = all_nets[:10]
-    safe = safeguarding(store, user, 1, 10)["items"]
-    alts = alerts(store, user)
+    safe = safeguarding(store, user, 1, 10, counts)["items"]
+    alts = alerts(store, user, counts)
     per_force: dict[str, Counter[str]] = {}
     for n in all_nets:
         for f in n["forces"]:

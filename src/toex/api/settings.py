@@ -23,3 +23,5 @@ class ApiSettings(BaseModel):
     index_check_seconds: float = Field(30.0, ge=0, description="How often to check whether the search/access index is stale.")
     static_dir: Path = Field(STATIC_DIR, description="Built web bundle served at /.")
     threads: int | None = Field(None, description="DuckDB threads (default: all cores).")
+    ingest_dir: Path | None = Field(None, description="Folder from which administrators may load sources through "
+                                    "POST /admin/ingest while the API serves; None: off.")

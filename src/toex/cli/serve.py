@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +20,9 @@ def serve_command(
     session_hours: Annotated[float, typer.Option("--session-hours", help="Sign-in sessions expire after this.")] = 8.0,
     https: Annotated[bool, typer.Option("--https/--no-https", help="Behind HTTPS (adds HSTS).")] = False,
     workers_threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads.")] = None,
+    ingest_dir: Annotated[Path | None, typer.Option(
+        "--ingest-dir", help="Folder from which administrators may load sources while serving (POST /api/v1/admin/ingest).",
+        exists=True, file_okay=False)] = None,
     store: StoreOption = None,
 ) -> None:
     """Serve the REST API (/api/v1) and the web application over the store."""
@@ -30,7 +34,8 @@ def serve_command(
     from toex.errors import ToexError
 
     cfg = settings(store)
-    api_settings = ApiSettings(store=cfg.store, session_hours=session_hours, https=https, threads=workers_threads)
+    api_settings = ApiSettings(store=cfg.store, session_hours=session_hours, https=https, threads=workers_threads,
+                               ingest_dir=ingest_dir)
     try:
         db = Database.open(cfg.store, threads=workers_threads)
     except ToexError as exc:
