@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from toex.cli.common import StoreOption, console, fail, opened_store, settings
+from toex.cli.common import (
+    EngineOption,
+    StoreOption,
+    console,
+    fail,
+    opened_engine,
+    opened_store,
+    settings,
+)
 from toex.detect.config import load_analyse_config
 from toex.detect.run import STEPS, AnalysisSummary, analyse
 from toex.errors import ConfigError
@@ -25,13 +33,14 @@ _STEP_WORDS = {
 def analyse_command(
     store: StoreOption = None,
     config: Annotated[Path | None, typer.Option("--config", help="YAML file of analyse parameters (docs/detectors.md).")] = None,
+    engine: EngineOption = None,
 ) -> None:
     """Build the graph and run every detector; results replace the previous analysis."""
     try:
         cfg = load_analyse_config(config)
     except ConfigError as exc:
         raise fail(str(exc)) from exc
-    with opened_store(store) as handle:
+    with opened_engine(store, engine) as handle:
         if not handle.table_exists("entity_records") or not handle.scalar("SELECT count(*) FROM entity_records"):
             raise fail("no resolved entities yet: run 'toex resolve' first")
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),

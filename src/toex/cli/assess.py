@@ -8,9 +8,17 @@ import typer
 from rich.table import Table
 
 from toex.assess import DIMENSIONS, OverrideError, run_assess, set_override
-from toex.cli.common import StoreOption, console, fail, opened_store, settings
+from toex.cli.common import (
+    EngineOption,
+    StoreOption,
+    console,
+    fail,
+    opened_engine,
+    opened_store,
+    settings,
+)
+from toex.engine import Engine
 from toex.errors import ToexError
-from toex.store import Store
 from toex.task import generate_tasks
 
 assess_app = typer.Typer(help="Rank the threat picture: networks, people to safeguard, alerts.",
@@ -24,12 +32,13 @@ def assess_command(
     show_only: Annotated[bool, typer.Option("--show", help="Print the current picture without re-running.")] = False,
     no_tasks: Annotated[bool, typer.Option("--no-tasks", help="Do not propose tasks for the networks.")] = False,
     top: Annotated[int, typer.Option("--top", help="Rows to print per table.")] = 20,
+    engine: EngineOption = None,
 ) -> None:
     """Score and rank the networks, build the safeguarding list and alerts, propose tasks, print the picture."""
     if ctx.invoked_subcommand is not None:
         return
     actor = settings().actor
-    with opened_store(store) as handle:
+    with opened_engine(store, engine) as handle:
         try:
             if not show_only:
                 result = run_assess(handle, actor=actor)
@@ -45,7 +54,7 @@ def assess_command(
         print_picture(handle, top)
 
 
-def print_picture(handle: Store, top: int) -> None:
+def print_picture(handle: Engine, top: int) -> None:
     """The ranked networks, people to safeguard and alerts."""
     has_owners = handle.table_exists("network_owners")
     networks = handle.fetchall(

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from toex.config import Settings, load_settings
+from toex.engine import Engine, get_engine
 from toex.errors import ToexError
 from toex.store import Store, open_store
 
@@ -23,9 +24,33 @@ StoreOption = Annotated[
 ]
 
 
-def settings(store: Path | None = None) -> Settings:
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="Engine to run on: duckdb (the store file) or spark (the $TOEX_SPARK_WAREHOUSE "
+                 "folder) (default: $TOEX_ENGINE or duckdb).", show_default=False),
+]
+
+
+def settings(store: Path | None = None, engine: str | None = None) -> Settings:
     """Settings from the environment with the command's options on top."""
-    return load_settings(store=store)
+    if engine is not None and engine not in ("duckdb", "spark"):
+        raise typer.BadParameter(f"unknown engine {engine!r}; expected duckdb or spark", param_hint="--engine")
+    return load_settings(store=store, engine=engine)
+
+
+@contextmanager
+def opened_engine(store: Path | None, engine: str | None) -> Iterator[Engine]:
+    """Open the engine the options (or settings) name, turning toex errors into a one-line message and exit code 1."""
+    cfg = settings(store, engine)
+    try:
+        handle = get_engine(cfg)
+    except ToexError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    try:
+        yield handle
+    finally:
+        handle.close()
 
 
 @contextmanager

@@ -9,16 +9,26 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from toex.cli.common import StoreOption, console, err_console, fail, opened_store, settings
+from toex.cli.common import (
+    EngineOption,
+    StoreOption,
+    console,
+    err_console,
+    fail,
+    opened_engine,
+    opened_store,
+    settings,
+)
+from toex.engine import Engine
 from toex.errors import IngestError
 from toex.ingest import IngestItem, LoadResult, ingest, plan
-from toex.store import Store
 
 
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="POLE dataset/source folders, data.police.uk CSVs or folders, or force exports.")],
     mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML mapping for a force export in its own shape.")] = None,
     store: StoreOption = None,
+    engine: EngineOption = None,
 ) -> None:
     """Load sources into the store; bad rows go to quarantine, a failed source leaves the store as it was."""
     try:
@@ -26,14 +36,14 @@ def ingest_command(
     except IngestError as exc:
         raise fail(str(exc)) from exc
     failures: list[tuple[IngestItem, IngestError]] = []
-    with opened_store(store) as handle:
+    with opened_engine(store, engine) as handle:
         results = _run_with_progress(handle, items, failures)
         _print_summary(results, failures)
         if failures:
             raise typer.Exit(1)
 
 
-def _run_with_progress(handle: Store, items: list[IngestItem], failures: list[tuple[IngestItem, IngestError]]) -> list[LoadResult]:
+def _run_with_progress(handle: Engine, items: list[IngestItem], failures: list[tuple[IngestItem, IngestError]]) -> list[LoadResult]:
     actor = settings().actor
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} sources"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:

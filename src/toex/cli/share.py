@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from toex.cli.common import StoreOption, console, fail, opened_store, settings
+from toex.cli.common import (
+    EngineOption,
+    StoreOption,
+    console,
+    fail,
+    opened_engine,
+    opened_store,
+    settings,
+)
 from toex.errors import ToexError
 from toex.share import write_export
 from toex.share.interchange import FORMATS, write_interchange
@@ -20,6 +28,7 @@ def export_command(
     recipient: Annotated[list[str] | None, typer.Option("--recipient", help="Who receives it (audited); repeatable.")] = None,
     share_outside_owner: Annotated[bool, typer.Option("--share-outside-owner", help="Leave out handling code C intelligence (interchange formats).")] = False,
     store: StoreOption = None,
+    engine: EngineOption = None,
 ) -> None:
     """Write the threat picture export (entities.csv, networks.json, safeguarding.csv, alerts.json) and/or FtM, GraphML, GEXF, i2."""
     wanted = {"threat-picture", *FORMATS} if fmt == "all" else {fmt}
@@ -27,7 +36,7 @@ def export_command(
     if unknown:
         raise fail(f"unknown format {', '.join(sorted(unknown))}; expected threat-picture, {', '.join(FORMATS)} or all")
     actor = settings().actor
-    with opened_store(store) as handle:
+    with opened_engine(store, engine) as handle:
         try:
             if "threat-picture" in wanted:
                 summary = write_export(handle, out, actor=actor, recipients=recipient)

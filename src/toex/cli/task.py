@@ -8,7 +8,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from toex.cli.common import StoreOption, console, fail, opened_store, settings
+from toex.cli.common import (
+    EngineOption,
+    StoreOption,
+    console,
+    fail,
+    opened_engine,
+    opened_store,
+    settings,
+)
 from toex.errors import ToexError
 from toex.store import Store
 from toex.task import OUTCOMES, approve, close, done, generate_tasks, start
@@ -40,9 +48,9 @@ def list_command(
 
 
 @task_app.command("generate")
-def generate_command(store: StoreOption = None) -> None:
+def generate_command(store: StoreOption = None, engine: EngineOption = None) -> None:
     """Propose tasks for every assessed network (never duplicates an existing task)."""
-    with opened_store(store) as handle:
+    with opened_engine(store, engine) as handle:
         try:
             result = generate_tasks(handle, actor=settings().actor)
         except ToexError as exc:

@@ -23,6 +23,7 @@ from typing import Any
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
+from toex.engine import Engine, as_engine
 from toex.share.graph import member_edges, member_nodes
 from toex.store import Store
 
@@ -62,16 +63,17 @@ def validate(proxy: EntityProxy) -> None:
         raise FtmValidationError(f"{proxy.id} ({proxy.schema.name}): {exc}") from exc
 
 
-def build_entities(store: Store, network_id: str | None = None, *, exclude_handling_c: bool = False) -> list[EntityProxy]:
+def build_entities(store: Store | Engine, network_id: str | None = None, *, exclude_handling_c: bool = False) -> list[EntityProxy]:
     """FtM proxies for the members of one network (or all) and the edges between them."""
-    nodes = member_nodes(store, network_id)
-    details = _details(store, set(nodes))
+    engine = as_engine(store)
+    nodes = member_nodes(engine, network_id)
+    details = _details(engine, set(nodes))
     proxies: dict[str, EntityProxy] = {}
     for eid, attrs in nodes.items():
         proxy = _entity(eid, attrs, details.get(eid, {}))
         if proxy is not None:
             proxies[eid] = proxy
-    edges = member_edges(store, set(nodes), exclude_handling_c=exclude_handling_c)
+    edges = member_edges(engine, set(nodes), exclude_handling_c=exclude_handling_c)
     phone_users: dict[str, list[str]] = {}
     rels: list[EntityProxy] = []
     for e in edges:
@@ -93,24 +95,24 @@ def build_entities(store: Store, network_id: str | None = None, *, exclude_handl
     return out
 
 
-def _details(store: Store, ids: set[str]) -> dict[str, dict[str, Any]]:
+def _details(engine: Engine, ids: set[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for eid, fn, sn, dob, dob_year in store.fetchall(
+    for eid, fn, sn, dob, dob_year in engine.fetchall(
         "SELECT entity_id, forenames, surname, CAST(dob AS VARCHAR), dob_year FROM person_entities"):
         if eid in ids:
             out[eid] = {"firstName": fn, "lastName": sn, "birthDate": dob or (str(dob_year) if dob_year else None)}
-    for eid, address, town, postcode, lat, lon in store.fetchall(
+    for eid, address, town, postcode, lat, lon in engine.fetchall(
         "SELECT entity_id, address, town, postcode, latitude, longitude FROM location_entities"):
         if eid in ids:
             out[eid] = {"street": address, "city": town, "postalCode": postcode, "latitude": lat, "longitude": lon,
                         "full": ", ".join(p for p in (address, town, postcode) if p)}
-    for eid, name, number, sic, inc, dis in store.fetchall(
+    for eid, name, number, sic, inc, dis in engine.fetchall(
         "SELECT entity_id, name, company_number, sic_code, CAST(incorporated AS VARCHAR), CAST(dissolved AS VARCHAR) "
         "FROM organisation_entities"):
         if eid in ids:
             out[eid] = {"name": name, "registrationNumber": number, "classification": sic, "incorporationDate": inc,
                         "dissolutionDate": dis}
-    for eid, kind, value in store.fetchall("SELECT entity_id, kind, value FROM object_entities"):
+    for eid, kind, value in engine.fetchall("SELECT entity_id, kind, value FROM object_entities"):
         if eid in ids:
             out[eid] = {"object_kind": kind, "value": value}
     return out
@@ -160,9 +162,10 @@ def _relationship(e: dict[str, Any], src: EntityProxy, dst: EntityProxy) -> Enti
     return _make("UnknownLink", rel_id, subject=src.id, object=dst.id, role=e["type"], **common)
 
 
-def write_ftm(store: Store, path: Path, network_id: str | None = None, *, exclude_handling_c: bool = False) -> int:
+def write_ftm(store: Store | Engine, path: Path, network_id: str | None = None, *, exclude_handling_c: bool = False) -> int:
     """Write NDJSON entities; return how many."""
-    entities = build_entities(store, network_id, exclude_handling_c=exclude_handling_c)
+    engine = as_engine(store)
+    entities = build_entities(engine, network_id, exclude_handling_c=exclude_handling_c)
     with path.open("w", encoding="utf-8") as handle:
         for proxy in entities:
             handle.write(json.dumps(proxy.to_dict(), sort_keys=True, ensure_ascii=False) + "\n")

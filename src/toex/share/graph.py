@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from toex.engine import Engine, as_engine
 from toex.store import Store
 
 
@@ -26,11 +27,14 @@ def _clean(value: Any) -> Any:
     return str(value)
 
 
-def member_nodes(store: Store, network_id: str | None = None) -> dict[str, dict[str, Any]]:
+def member_nodes(store: Store | Engine, network_id: str | None = None) -> dict[str, dict[str, Any]]:
     """Member entity id -> attributes (for one network or all)."""
-    rows = store.fetchall(
-        """
-        SELECT nm.entity_id, any_value(nm.kind), string_agg(DISTINCT nm.role, ';'), string_agg(DISTINCT nm.network_id, ';'),
+    engine = as_engine(store)
+    d = engine.dialect
+    rows = engine.fetchall(
+        f"""
+        SELECT nm.entity_id, any_value(nm.kind), array_to_string({d.sorted_set_agg('nm.role')}, ';'),
+               array_to_string({d.sorted_set_agg('nm.network_id')}, ';'),
                min(s.rank), max(s.score),
                any_value(coalesce(trim(pe.forenames || ' ' || pe.surname), o.name, ob.value,
                                  concat_ws(', ', le.address, le.town, le.postcode), nm.entity_id))
@@ -52,14 +56,15 @@ def member_nodes(store: Store, network_id: str | None = None) -> dict[str, dict[
     }
 
 
-def member_edges(store: Store, nodes: set[str], *, exclude_handling_c: bool = False) -> list[dict[str, Any]]:
+def member_edges(store: Store | Engine, nodes: set[str], *, exclude_handling_c: bool = False) -> list[dict[str, Any]]:
     """graph_edges between the given nodes, with provenance and grading."""
-    if not store.table_exists("graph_edges") or not nodes:
+    engine = as_engine(store)
+    if not engine.table_exists("graph_edges") or not nodes:
         return []
-    store.execute("CREATE OR REPLACE TEMP TABLE __share_nodes (node_id VARCHAR)")
-    store.con.executemany("INSERT INTO __share_nodes VALUES (?)", [(n,) for n in sorted(nodes)])
+    engine.execute("CREATE OR REPLACE TEMP TABLE __share_nodes (node_id VARCHAR)")
+    engine.insert_rows("__share_nodes", ("node_id",), [(n,) for n in sorted(nodes)])
     handling_c = "AND NOT coalesce(upper(trim(e.grading)) LIKE '% C', false)" if exclude_handling_c else ""
-    rows = store.fetchall(
+    rows = engine.fetchall(
         f"""
         SELECT e.src, e.dst, e.type, CAST(e.since AS VARCHAR), CAST(e.until AS VARCHAR), e.source_id, e.ref, e.grading, e.weight
         FROM graph_edges e
@@ -73,13 +78,14 @@ def member_edges(store: Store, nodes: set[str], *, exclude_handling_c: bool = Fa
             for s, d, t, since, until, src_id, ref, grading, w in rows]
 
 
-def build_graph(store: Store, network_id: str | None = None, *, exclude_handling_c: bool = False) -> nx.MultiDiGraph:
+def build_graph(store: Store | Engine, network_id: str | None = None, *, exclude_handling_c: bool = False) -> nx.MultiDiGraph:
     """The member graph of one network (or all networks)."""
-    nodes = member_nodes(store, network_id)
+    engine = as_engine(store)
+    nodes = member_nodes(engine, network_id)
     graph = nx.MultiDiGraph(name=f"toex network {network_id}" if network_id else "toex threat picture")
     for eid, attrs in nodes.items():
         graph.add_node(eid, **{k: _clean(v) for k, v in attrs.items()})
-    for i, e in enumerate(member_edges(store, set(nodes), exclude_handling_c=exclude_handling_c)):
+    for i, e in enumerate(member_edges(engine, set(nodes), exclude_handling_c=exclude_handling_c)):
         # 'type' is reserved in GEXF (directed/undirected): the edge type is kept as 'relation'
         attrs = {("relation" if k == "type" else k): _clean(v) for k, v in e.items() if k not in ("src", "dst")}
         graph.add_edge(e["src"], e["dst"], key=f"e{i}", label=attrs["relation"], **attrs)

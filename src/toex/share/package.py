@@ -21,10 +21,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from toex import __version__, reference
+from toex.engine import Engine, as_engine, record_audit
 from toex.share.charts import link_chart, offence_map, timeline
 from toex.share.export import STRAND_ORDER, network_records
 from toex.share.graph import build_graph
-from toex.store import Store, audit
+from toex.store import Store
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_CLASSIFICATION = "OFFICIAL-SENSITIVE"
@@ -53,8 +54,8 @@ def _environment() -> Environment:
                        trim_blocks=False, lstrip_blocks=False)
 
 
-def _evidence(store: Store, network_id: str, share_outside_owner: bool) -> tuple[list[dict[str, Any]], int]:
-    rows = store.fetchall(
+def _evidence(engine: Engine, network_id: str, share_outside_owner: bool) -> tuple[list[dict[str, Any]], int]:
+    rows = engine.fetchall(
         """
         SELECT DISTINCT ev.source_id, ev.ref, ev.kind, CAST(ev.occurred_from AS DATE), ev.force,
                coalesce(ev.offence_code || ' ' || oc.description, ev.offence_code, ''), ev.entity_id,
@@ -84,8 +85,8 @@ def _place(e: dict[str, Any]) -> tuple[float, float, str]:
     return float("nan"), float("nan"), label
 
 
-def _safeguarding(store: Store, network_id: str) -> list[dict[str, Any]]:
-    rows = store.fetchall(
+def _safeguarding(engine: Engine, network_id: str) -> list[dict[str, Any]]:
+    rows = engine.fetchall(
         """
         SELECT s.entity_id, trim(coalesce(pe.forenames, '') || ' ' || coalesce(pe.surname, '')), s.age, s.score, s.summary
         FROM safeguarding_list s LEFT JOIN person_entities pe USING (entity_id)
@@ -96,8 +97,8 @@ def _safeguarding(store: Store, network_id: str) -> list[dict[str, Any]]:
             for eid, name, age, score, summary in rows]
 
 
-def _addresses(store: Store, network_id: str) -> list[tuple[float, float, str]]:
-    rows = store.fetchall(
+def _addresses(engine: Engine, network_id: str) -> list[tuple[float, float, str]]:
+    rows = engine.fetchall(
         """
         SELECT DISTINCT le.longitude, le.latitude, concat_ws(', ', le.address, le.town, le.postcode)
         FROM location_entities le
@@ -114,16 +115,16 @@ def _addresses(store: Store, network_id: str) -> list[tuple[float, float, str]]:
     return [(float(lon), float(lat), str(label)) for lon, lat, label in rows]
 
 
-def _breakdown(network_id: str, store: Store) -> list[dict[str, Any]]:
-    raw = store.scalar("SELECT breakdown FROM network_scores WHERE network_id = ?", [network_id])
+def _breakdown(network_id: str, engine: Engine) -> list[dict[str, Any]]:
+    raw = engine.scalar("SELECT breakdown FROM network_scores WHERE network_id = ?", [network_id])
     detail = json.loads(raw) if raw else {}
     return [{"name": name, "automated": float(d.get("automated", 0.0)), "final": float(d.get("final", 0.0)),
              "weight": d.get("weight"), "explanation": d.get("explanation", ""), "override": d.get("override")}
             for name, d in detail.items()]
 
 
-def _actions(store: Store, network: dict[str, Any], withheld_refs: set[str]) -> list[dict[str, Any]]:
-    approvers = dict(store.fetchall("SELECT task_id, approved_by FROM tasks WHERE network_id = ?", [network["id"]]))
+def _actions(engine: Engine, network: dict[str, Any], withheld_refs: set[str]) -> list[dict[str, Any]]:
+    approvers = dict(engine.fetchall("SELECT task_id, approved_by FROM tasks WHERE network_id = ?", [network["id"]]))
     actions = [dict(a, approved_by=approvers.get(a.get("task_id")), action=_redact(a["action"], withheld_refs))
                for a in network["actions"]]
     return sorted(actions, key=lambda a: STRAND_ORDER.index(a["strand"]) if a["strand"] in STRAND_ORDER else 9)
@@ -136,25 +137,26 @@ def _redact(text: str, refs: set[str]) -> str:
     return text
 
 
-def _withheld_refs(store: Store, network_id: str) -> set[str]:
-    return {f"{s}:{r}" for s, r in store.fetchall(
+def _withheld_refs(engine: Engine, network_id: str) -> set[str]:
+    return {f"{s}:{r}" for s, r in engine.fetchall(
         "SELECT DISTINCT source_id, ref FROM network_evidence WHERE network_id = ? AND upper(trim(handling)) = 'C'",
         [network_id])}
 
 
-def render_package(store: Store, network_id: str, *, produced_by: str, classification: str = DEFAULT_CLASSIFICATION,
+def render_package(store: Store | Engine, network_id: str, *, produced_by: str, classification: str = DEFAULT_CLASSIFICATION,
                    share_outside_owner: bool = False) -> tuple[str, int]:
     """The package as HTML; also how many handling-code-C records were withheld."""
-    networks = network_records(store)
+    engine = as_engine(store)
+    networks = network_records(engine)
     network = next((n for n in networks if n["id"] == network_id), None)
     if network is None:
         raise PackageError(f"no assessed network {network_id!r}; run 'toex assess' and see its list")
-    owner_row = store.execute("SELECT owner_level, owner_unit, reason FROM network_owners WHERE network_id = ?",
+    owner_row = engine.execute("SELECT owner_level, owner_unit, reason FROM network_owners WHERE network_id = ?",
                               [network_id]).fetchone()
     owner = {"level": network["owner"]["level"], "unit": network["owner"]["unit"],
              "reason": owner_row[2] if owner_row else "owner rules"}
-    evidence, withheld = _evidence(store, network_id, share_outside_owner)
-    graph = build_graph(store, network_id, exclude_handling_c=share_outside_owner)
+    evidence, withheld = _evidence(engine, network_id, share_outside_owner)
+    graph = build_graph(engine, network_id, exclude_handling_c=share_outside_owner)
     offences = [_place(e) for e in evidence]
     members = [{"id": n, "label": d.get("label", n), "kind": d.get("kind", ""), "role": d.get("role", "")}
                for n, d in sorted(graph.nodes(data=True))]
@@ -167,25 +169,26 @@ def render_package(store: Store, network_id: str, *, produced_by: str, classific
         "owner": owner,
         "share_outside_owner": share_outside_owner,
         "withheld": withheld,
-        "breakdown": _breakdown(network_id, store),
+        "breakdown": _breakdown(network_id, engine),
         "link_chart": _b64(link_chart(graph)),
-        "map": _b64(offence_map([o for o in offences if o[0] == o[0]], _addresses(store, network_id), network["forces"])),
+        "map": _b64(offence_map([o for o in offences if o[0] == o[0]], _addresses(engine, network_id), network["forces"])),
         "timeline": _b64(timeline([(e["when"], e["kind"], f"{e['kind']} {e['source']}:{e['ref']}") for e in evidence])),
         "members": members,
-        "safeguarding": _safeguarding(store, network_id),
-        "actions": _actions(store, network, _withheld_refs(store, network_id) if share_outside_owner else set()),
+        "safeguarding": _safeguarding(engine, network_id),
+        "actions": _actions(engine, network, _withheld_refs(engine, network_id) if share_outside_owner else set()),
         "evidence": evidence,
     }
     return _environment().get_template("package.html").render(**context), withheld
 
 
-def write_package(store: Store, network_id: str, out_dir: Path | str, *, produced_by: str, pdf: bool = False,
+def write_package(store: Store | Engine, network_id: str, out_dir: Path | str, *, produced_by: str, pdf: bool = False,
                   classification: str = DEFAULT_CLASSIFICATION, share_outside_owner: bool = False,
                   recipients: list[str] | None = None) -> PackageResult:
     """Write ``<network>.html`` (and ``.pdf``) into ``out_dir``; audit the disclosure."""
+    engine = as_engine(store)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    html, withheld = render_package(store, network_id, produced_by=produced_by, classification=classification,
+    html, withheld = render_package(engine, network_id, produced_by=produced_by, classification=classification,
                                     share_outside_owner=share_outside_owner)
     stem = f"{network_id}{'-shareable' if share_outside_owner else ''}"
     html_path = out / f"{stem}.html"
@@ -196,7 +199,7 @@ def write_package(store: Store, network_id: str, out_dir: Path | str, *, produce
 
         pdf_path = out / f"{stem}.pdf"
         HTML(string=html, base_url=str(out)).write_pdf(str(pdf_path))
-    audit.record(store, produced_by, "disclosure", f"package:{network_id}",
+    record_audit(engine, produced_by, "disclosure", f"package:{network_id}",
                  {"html": str(html_path), "pdf": str(pdf_path) if pdf_path else None, "classification": classification,
                   "share_outside_owner": share_outside_owner, "withheld_handling_c": withheld,
                   "recipients": recipients or []}, purpose="intelligence package")
