@@ -88,6 +88,7 @@ def run_one(folder: Path, scale: str, seed: int, reuse: bool) -> dict[str, Any]:
     (folder / "evaluation.json").write_text(json.dumps(report.model_dump(mode="json"), indent=2), encoding="utf-8")
     out: dict[str, Any] = {k: getattr(report, k) for k in FLOORS}
     out["best_decoy_rank"] = report.best_decoy_rank
+    out["owner_level_accuracy"] = report.owner_level_accuracy
     out["networks"] = len(json.loads((folder / "export" / "networks.json").read_text(encoding="utf-8")))
     out["planted"] = len(report.networks or [])
     out["times"] = times
@@ -106,13 +107,14 @@ def _fmt(v: Any, floor: float | None = None) -> str:
 
 def table(rows: list[tuple[str, int, dict[str, Any]]]) -> str:
     head = ("| scale | seed | networks found (>=0.9) | organisers (>=0.8) | safeguarding @2K (>=0.9) "
-            "| AP planted (>=0.9) | best decoy rank | networks / planted | trends top 10 | time (s) |")
-    lines = [head, "|" + "|".join(["---"] * 10) + "|"]
+            "| AP planted (>=0.9) | best decoy rank | networks / planted | trends top 10 | owner level | time (s) |")
+    lines = [head, "|" + "|".join(["---"] * 11) + "|"]
     for scale, seed, r in rows:
         lines.append("| " + " | ".join([
             scale, str(seed), _fmt(r["networks_found_share"], 0.9), _fmt(r["organiser_recall"], 0.8),
             _fmt(r["safeguarding_recall_at_2k"], 0.9), _fmt(r["average_precision"], 0.9),
             _fmt(r["best_decoy_rank"]), f"{r['networks']} / {r['planted']}", _fmt(r["trends_in_top10"], 1.0),
+            _fmt(r["owner_level_accuracy"]),
             f"{r['seconds']:.0f}",
         ]) + " |")
     return "\n".join(lines)
