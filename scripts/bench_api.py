@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import shutil
 import socket
@@ -107,9 +108,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(store: Path, port: int, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
     toex = Path(sys.executable).with_name("toex")
-    proc = subprocess.Popen([str(toex), "serve", "--store", str(store), "--port", str(port)],
+    proc = subprocess.Popen([str(toex), "serve", "--store", str(store), "--port", str(port), *(extra or [])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     while time.time() < deadline:
@@ -120,6 +121,16 @@ def start_server(store: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.5)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) used so far by a process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return "{:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
 
 
 async def login(client: httpx.AsyncClient, user: str) -> dict[str, str]:
@@ -147,7 +158,7 @@ async def search_bench(base: str, user: str, queries: dict[str, list[Any]], n: i
 
 
 async def analyst(base: str, user: str, queries: dict[str, list[Any]], until: float, seed: int,
-                  results: dict[str, list[float]], errors: list[str]) -> None:
+                  results: dict[str, list[float]], errors: list[str], think: tuple[float, float] = (0.05, 0.3)) -> None:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         headers = await login(client, user)
@@ -180,7 +191,7 @@ async def analyst(base: str, user: str, queries: dict[str, list[Any]], until: fl
                 await call("network", f"/api/v1/networks/{rng.choice(net_ids)}")
             if rng.random() < 0.1:
                 await call("picture", "/api/v1/picture")
-            await asyncio.sleep(rng.uniform(0.05, 0.3))  # think time
+            await asyncio.sleep(rng.uniform(*think))  # think time
 
 
 def table(rows: list[tuple[str, list[float]]]) -> str:
@@ -198,6 +209,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=90.0, help="Load test length in seconds.")
     parser.add_argument("--queries", type=int, default=200, help="Search queries per kind in the search benchmark.")
     parser.add_argument("--search-only", action="store_true")
+    parser.add_argument("--think", type=float, nargs=2, default=(0.05, 0.3), metavar=("MIN", "MAX"),
+                        help="Think time in seconds between an analyst's rounds (default 0.05 0.3).")
+    parser.add_argument("--threads", type=int, default=None, help="DuckDB threads of the server.")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="toex-bench-api-") as tmp:
@@ -205,14 +219,18 @@ def main() -> None:
         index_s, counts, _ = queries.pop("_meta")
         print(f"store: {counts}; access/search index built in {index_s:.1f} s")
         port = free_port()
-        proc = start_server(store, port)
+        proc = start_server(store, port, ["--threads", str(args.threads)] if args.threads else None)
         base = f"http://127.0.0.1:{port}"
         try:
             national = next(u for u, s in users if s == "national")
             force = users[0][0]
             for label, user in (("force analyst", force), ("national analyst", national)):
+                cpu = cpu_seconds(proc.pid)
                 res = asyncio.run(search_bench(base, user, queries, args.queries))
-                print(f"\nSearch, sequential, one {label} ({users[[u for u, _ in users].index(user)][1]}):")
+                done = sum(len(v) for v in res.values())
+                print(f"\nSearch, sequential, one {label} ({users[[u for u, _ in users].index(user)][1]}); "
+                      f"server CPU {(cpu_seconds(proc.pid) - cpu) * 1000 / done:.1f} ms per request; "
+                      f"load average {load_average()}:")
                 print(table([(f"search {k}", v) for k, v in res.items()]
                             + [("search all kinds", [x for v in res.values() for x in v])]))
             if not args.search_only:
@@ -221,15 +239,19 @@ def main() -> None:
                 until = time.time() + args.duration
 
                 async def run() -> None:
-                    await asyncio.gather(*(analyst(base, u, queries, until, args.seed + i, results, errors)
+                    await asyncio.gather(*(analyst(base, u, queries, until, args.seed + i, results, errors,
+                                                   tuple(args.think))
                                            for i, (u, _s) in enumerate(users)))
 
-                started = time.time()
+                started, cpu = time.time(), cpu_seconds(proc.pid)
                 asyncio.run(run())
                 elapsed = time.time() - started
                 every = [x for v in results.values() for x in v]
-                print(f"\nLoad: {len(users)} concurrent analysts for {elapsed:.0f} s "
-                      f"({len(every) / elapsed:.1f} requests/s), errors: {len(errors)}")
+                used = cpu_seconds(proc.pid) - cpu
+                print(f"\nLoad: {len(users)} concurrent analysts for {elapsed:.0f} s, think time "
+                      f"{args.think[0]}-{args.think[1]} s ({len(every) / elapsed:.1f} requests/s), errors: {len(errors)}; "
+                      f"server CPU {used * 1000 / max(1, len(every)):.1f} ms per request ({used / elapsed:.2f} cores); "
+                      f"load average {load_average()}")
                 print(table(sorted(results.items()) + [("all requests", every)]))
                 if errors:
                     print("errors:", sorted(set(errors))[:10])
