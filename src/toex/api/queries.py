@@ -74,9 +74,10 @@ _TABLES: dict[str, frozenset[str]] = {}
 
 
 def refresh_tables(store: Store) -> None:
-    """Remember which tables exist (the stages' tables may land after the API starts)."""
+    """Remember which tables exist (the stages' tables may land after the API starts); forget cached look-ups."""
     _TABLES["main"] = frozenset(str(r[0]) for r in store.fetchall(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"))
+    _SIMILAR.clear()
 
 
 def table_ready(store: Store, name: str) -> bool:
@@ -211,7 +212,25 @@ def _dob_filter(dob: str | None) -> tuple[str, list[Any]]:
     return "", []
 
 
-def _similar_keys(store: Store, part: str, key: str, threshold: float = 0.88, limit: int = 60) -> dict[str, float]:
+#: (store file, part, name key) -> similar keys: names recur across searches; cleared when the index is rebuilt.
+_SIMILAR: dict[tuple[str, str, str], dict[str, float]] = {}
+_SIMILAR_MAX = 20_000
+
+
+def _similar_keys(store: Store, part: str, key: str) -> dict[str, float]:
+    if store.path is None:
+        return _similar_keys_sql(store, part, key)
+    cache_key = (str(store.path), part, key)
+    found = _SIMILAR.get(cache_key)
+    if found is None:
+        found = _similar_keys_sql(store, part, key)
+        if len(_SIMILAR) >= _SIMILAR_MAX:
+            _SIMILAR.clear()
+        _SIMILAR[cache_key] = found
+    return dict(found)
+
+
+def _similar_keys_sql(store: Store, part: str, key: str, threshold: float = 0.88, limit: int = 60) -> dict[str, float]:
     variants = name_variants().get(key, frozenset({key}))
     rows = store.fetchall(
         """SELECT name_key, CASE WHEN name_key IN (SELECT unnest(?::VARCHAR[])) THEN 1.0
