@@ -301,7 +301,6 @@ def run_indicators(engine: Engine, cfg: IndicatorConfig, as_of: Any) -> dict[str
     engine.execute("DELETE FROM person_indicators")
     _working_tables(engine, cfg)
     defs = definitions()
-    counts: dict[str, int] = {}
     evidence = engine.dialect.json_agg(
         (("reason", "reason"), ("source_id", "source_id"), ("ref", "ref")), ("reason", "source_id", "ref"), 20)
     for code, sql in _rules(cfg).items():
@@ -314,7 +313,8 @@ def run_indicators(engine: Engine, cfg: IndicatorConfig, as_of: Any) -> dict[str
         )
         values = {"code": code, "weight": ind.weight, "threat": ind.threat, "as_of": as_of}
         engine.execute(insert, {k: v for k, v in values.items() if f"${k}" in insert})
-        counts[code] = engine.count("person_indicators", "indicator = ?", [code])
+    found = dict(engine.fetchall("SELECT indicator, count(*) FROM person_indicators GROUP BY indicator"))
+    counts = {code: int(found.get(code, 0)) for code in _rules(cfg)}
     for temp in ("__i_res", "__i_hub", "__i_cores"):
         engine.drop_table(temp)
     return counts

@@ -169,8 +169,7 @@ def build_graph(target: Store | Engine, max_shared: int = 50) -> GraphCounts:
     for statement in _shared_sql(max_shared):
         engine.execute(statement)
     nodes = engine.count("graph_nodes")
-    edges = engine.count("graph_edges")
-    derived = engine.count("graph_edges", "derived")
+    edges, derived = engine.fetchall("SELECT count(*), count(*) FILTER (WHERE derived) FROM graph_edges")[0]
     for temp in ("__g_links", "__g_ties", "__g_hub_things"):
         engine.drop_table(temp)
-    return GraphCounts(nodes, edges, derived)
+    return GraphCounts(nodes, int(edges), int(derived))
