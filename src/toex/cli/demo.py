@@ -1,9 +1,13 @@
-"""``toex demo``: the main job, end to end on the embedded store.
+"""``toex demo``: the main job, end to end, on DuckDB (default) or Spark.
 
 Generates (or reuses) a synthetic national dataset, ingests it, resolves,
 analyses, assesses, tasks, exports, writes intelligence packages, scores the
 result against the dataset's ground truth, creates demo users, and serves the
 web application. Everything lands in one folder (default ``./toex-demo``).
+
+With ``--engine spark`` the stages run on a Spark warehouse in ``<dir>/warehouse``;
+the web application and the API serve a DuckDB store, so at the end the
+warehouse's tables are loaded into ``<dir>/toex.duckdb`` and served from there.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +27,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from toex.cli.common import console, fail
+from toex.engine import DuckDBEngine, Engine, copy_tables
 from toex.errors import ToexError
 from toex.store import Store, open_store
 
@@ -35,6 +41,7 @@ class DemoRun:
     folder: Path
     scale: str
     seed: int
+    engine: str = "duckdb"
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -45,6 +52,10 @@ class DemoRun:
     @property
     def store_path(self) -> Path:
         return self.folder / "toex.duckdb"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.folder / "warehouse"
 
 
 def _dataset_matches(run: DemoRun) -> bool:
@@ -67,7 +78,7 @@ def _synth(run: DemoRun, say: Callable[[str], None]) -> None:
     run.notes.append(f"generated {summary.total_records:,} synthetic records in {summary.seconds:.0f} s")
 
 
-def _ingest(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
+def _ingest(run: DemoRun, store: Engine, say: Callable[[str], None]) -> None:
     from toex.errors import IngestError
     from toex.ingest import IngestItem, LoadResult, ingest, plan
 
@@ -79,22 +90,41 @@ def _ingest(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
         done += 1
         say(f"ingest: {item.path.name} ({done}/{len(items)})")
 
-    results = ingest(store, items, actor=ACTOR, on_done=progress)
+    if isinstance(store, DuckDBEngine):
+        results = ingest(store, items, actor=ACTOR, on_done=progress)
+    else:
+        # every load is a Spark commit (20-60 s on two cores) and the dataset has hundreds of small sources:
+        # they are loaded by DuckDB in memory and the loaded tables copied to the warehouse in one commit
+        local = DuckDBEngine(open_store(None), owns_store=True)
+        try:
+            results = ingest(local, items, actor=ACTOR, on_done=progress)
+            say(f"ingest: copying the loaded tables to the {store.name} warehouse")
+            copy_tables(local, store, [t for t in _tables(local) if store.table_exists(t)])
+        finally:
+            local.close()
+        run.notes.append(f"ingested on DuckDB in memory and copied to the {store.name} warehouse (one commit)")
     rows = sum(r.rows_loaded for r in results)
     refused = sum(r.quarantined for r in results)
     run.notes.append(f"ingested {len(results)} sources: {rows:,} rows, {refused:,} refused")
 
 
-def _resolve(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
-    from toex.resolve.run import resolve
+def _tables(engine: DuckDBEngine) -> list[str]:
+    """The stored tables of a DuckDB store, by name."""
+    return [str(r[0]) for r in engine.fetchall(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")]
 
-    summary = resolve(store, actor=ACTOR, progress=lambda message: say(f"resolve: {message}"))
+
+def _resolve(run: DemoRun, store: Engine, say: Callable[[str], None]) -> None:
+    from toex.cli.resolve import resolve_on
+    from toex.resolve import ResolveConfig
+
+    summary = resolve_on(store, ResolveConfig(), actor=ACTOR, progress=lambda message: say(f"resolve: {message}"))
     records, entities = sum(summary.records.values()), sum(summary.entities.values())
     run.notes.append(f"resolved {records:,} records into {entities:,} entities "
                      f"({summary.entities.get('person', 0):,} people)")
 
 
-def _analyse(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
+def _analyse(run: DemoRun, store: Engine, say: Callable[[str], None]) -> None:
     from toex.detect.run import analyse
 
     summary = analyse(store, actor=ACTOR, progress=lambda message: say(f"analyse: {message}"))
@@ -104,7 +134,7 @@ def _analyse(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
     )
 
 
-def _assess_and_task(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
+def _assess_and_task(run: DemoRun, store: Engine, say: Callable[[str], None]) -> None:
     from toex.assess.run import run_assess
     from toex.task.generate import generate_tasks
 
@@ -115,7 +145,7 @@ def _assess_and_task(run: DemoRun, store: Store, say: Callable[[str], None]) -> 
     run.notes.append(f"proposed {tasks.proposed:,} 4P actions for {tasks.networks} networks, each awaiting a named approver")
 
 
-def _share(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
+def _share(run: DemoRun, store: Engine, say: Callable[[str], None]) -> None:
     from toex.share import write_export
     from toex.share.interchange import write_interchange
     from toex.share.package import write_package
@@ -131,7 +161,7 @@ def _share(run: DemoRun, store: Store, say: Callable[[str], None]) -> None:
     run.notes.append(f"wrote the export to {export} and packages for {', '.join(top) or 'no networks'}")
 
 
-def _evaluate(run: DemoRun, store: Store, say: Callable[[str], None]) -> dict[str, Any]:
+def _evaluate(run: DemoRun, store: Engine, say: Callable[[str], None]) -> dict[str, Any]:
     from toex.evaluate import evaluate
     from toex.share import write_export
 
@@ -142,7 +172,7 @@ def _evaluate(run: DemoRun, store: Store, say: Callable[[str], None]) -> dict[st
     return report.flat()
 
 
-Step = Callable[[DemoRun, Store, Callable[[str], None]], Any]
+Step = Callable[[DemoRun, Engine, Callable[[str], None]], Any]
 
 STEPS: list[tuple[str, Step]] = [
     ("ingest", _ingest),
@@ -179,16 +209,21 @@ def demo_command(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the web application at the end.")] = True,
     host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
+    engine: Annotated[str, typer.Option("--engine", help="Engine the stages run on: duckdb or spark (the web "
+                                        "application is then served from a DuckDB copy).")] = "duckdb",
 ) -> None:
     """Run the whole pipeline on a synthetic national dataset and serve the result."""
-    run = DemoRun(folder=folder, scale=scale, seed=seed)
+    if engine not in ("duckdb", "spark"):
+        raise typer.BadParameter(f"unknown engine {engine!r}; expected duckdb or spark", param_hint="--engine")
+    run = DemoRun(folder=folder, scale=scale, seed=seed, engine=engine)
     folder.mkdir(parents=True, exist_ok=True)
     if fresh:
         for path in (run.store_path, run.store_path.with_name(run.store_path.name + ".wal")):
             path.unlink(missing_ok=True)
+        shutil.rmtree(run.warehouse, ignore_errors=True)
     console.print(Panel.fit(
         f"toex demo: {scale} synthetic dataset (seed {seed}) -> ingest -> resolve -> analyse -> assess -> task -> "
-        f"share\nEverything is written under [bold]{folder}[/bold]", border_style="cyan"))
+        f"share, on {engine}\nEverything is written under [bold]{folder}[/bold]", border_style="cyan"))
     metrics: dict[str, Any] = {}
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[stage]}[/bold]"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TextColumn("{task.description}"),
@@ -203,7 +238,7 @@ def demo_command(
             _synth(run, say)
             run.timings["synthetic data"] = time.perf_counter() - clock
             progress.advance(task)
-            with open_store(run.store_path) as store:
+            with _open_engine(run) as store:
                 loaded = int(store.scalar("SELECT count(*) FROM sources"))
                 for name, step in STEPS:
                     progress.update(task, stage=name)
@@ -216,7 +251,8 @@ def demo_command(
                             metrics = result
                     run.timings[name] = time.perf_counter() - clock
                     progress.advance(task)
-                users = _demo_users(store)
+                with _serving_store(run, store) as serving:
+                    users = _demo_users(serving)
         except ToexError as exc:
             raise fail(str(exc)) from exc
     for note in run.notes:
@@ -231,7 +267,9 @@ def demo_command(
 
 def _print_where_to_look(run: DemoRun, users: list[tuple[str, str, str, str]], host: str, port: int, serve: bool) -> None:
     console.print(Panel.fit(
-        f"store        {run.store_path}   (try: toex status --store {run.store_path})\n"
+        (f"warehouse    {run.warehouse}   (the Spark tables; try: toex assess --show --engine spark with "
+         f"TOEX_SPARK_WAREHOUSE={run.warehouse})\n" if run.engine == "spark" else "")
+        + f"store        {run.store_path}   (try: toex status --store {run.store_path})\n"
         f"export       {run.folder / 'export'}   (threat picture, FtM, GraphML, GEXF, i2)\n"
         f"packages     {run.folder / 'packages'}   (HTML and PDF intelligence packages)\n"
         f"evaluation   {run.folder / 'evaluation.json'}\n"
@@ -244,6 +282,31 @@ def _print_where_to_look(run: DemoRun, users: list[tuple[str, str, str, str]], h
         for user in users:
             table.add_row(*user)
         console.print(table)
+
+
+def _open_engine(run: DemoRun) -> Engine:
+    """The engine the demo runs on: the DuckDB store file, or a Spark warehouse beside it."""
+    if run.engine == "spark":
+        from toex.config import load_settings
+        from toex.engine.spark import SparkEngine
+
+        return SparkEngine(run.warehouse, load_settings().spark_master)
+    return DuckDBEngine(open_store(run.store_path), owns_store=True)
+
+
+@contextmanager
+def _serving_store(run: DemoRun, engine: Engine) -> Iterator[Store]:
+    """The DuckDB store the web application serves: the engine's own, or the Spark tables loaded into one."""
+    if isinstance(engine, DuckDBEngine):
+        yield engine.store
+        return
+    for path in (run.store_path, run.store_path.with_name(run.store_path.name + ".wal")):
+        path.unlink(missing_ok=True)
+    with open_store(run.store_path) as store:
+        served = DuckDBEngine(store)
+        copy_tables(engine, served, [n for n in _tables(served) if engine.table_exists(n)])
+        run.notes.append(f"loaded the Spark warehouse {run.warehouse} into {run.store_path} for the web application")
+        yield store
 
 
 def _serve(run: DemoRun, host: str, port: int) -> None:

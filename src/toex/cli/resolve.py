@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from toex.cli.common import StoreOption, console, fail, opened_store, settings
+from toex.cli.common import (
+    EngineOption,
+    StoreOption,
+    console,
+    fail,
+    opened_engine,
+    opened_store,
+    settings,
+)
+from toex.engine import DuckDBEngine, Engine, copy_tables
 from toex.errors import ToexError
 from toex.resolve import ResolveConfig, ResolveSummary, decide, explain, queue, resolve
 from toex.resolve.review import RecordRef
+from toex.store import open_store
+
+#: What resolve writes: the tables of its migration (0003_resolve.sql) and the audit trail.
+RESOLVE_OUTPUTS = ("entity_records", "entities", "person_entities", "location_entities", "object_entities",
+                   "organisation_entities", "person_match_pairs", "review_queue", "review_decisions",
+                   "resolve_models", "resolve_runs", "resolve_id_sequences", "person_features", "audit")
 
 review_app = typer.Typer(help="The review queue of uncertain person pairs, and analysts' decisions.", no_args_is_help=True)
 
@@ -20,19 +36,49 @@ def resolve_command(
     threshold: Annotated[float | None, typer.Option("--threshold", help="Match probability at or above which two records are linked (default 0.8).")] = None,
     retrain: Annotated[bool, typer.Option("--retrain", help="Train the person model afresh instead of reusing the stored one.")] = False,
     store: StoreOption = None,
+    engine: EngineOption = None,
 ) -> None:
     """Link every person, location, object and organisation record into entities."""
     config = ResolveConfig() if threshold is None else ResolveConfig(threshold=threshold)
-    with opened_store(store) as handle:
+    with opened_engine(store, engine) as handle:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
             task = progress.add_task("resolving", total=None)
             try:
-                summary = resolve(handle, config, retrain=retrain, actor=settings().actor,
-                                  progress=lambda msg: progress.update(task, description=msg))
+                summary = resolve_on(handle, config, retrain=retrain, actor=settings().actor,
+                                     progress=lambda msg: progress.update(task, description=msg))
             except ToexError as exc:
                 raise fail(str(exc)) from exc
         _print_summary(summary, config)
+        if not isinstance(handle, DuckDBEngine):
+            console.print(f"[dim]Resolve's own SQL ran on DuckDB over a copy of the {handle.name} tables; its "
+                          f"results were written back to {handle.name} (docs/architecture.md, Engines).[/dim]")
+
+
+def resolve_on(engine: Engine, config: ResolveConfig, *, retrain: bool = False, actor: str = "cli",
+               progress: Callable[[str], None] | None = None) -> ResolveSummary:
+    """Resolve on any engine.
+
+    Resolve's own SQL (name features, clustering, ids) is still DuckDB's, so on another engine it runs
+    on an in-memory DuckDB copy of the engine's tables and :data:`RESOLVE_OUTPUTS` are copied back in
+    one transaction (the whole store passes through this process: fine for a trial, not national scale).
+    """
+    if isinstance(engine, DuckDBEngine):
+        return resolve(engine.store, config, retrain=retrain, actor=actor, progress=progress)
+    local = DuckDBEngine(open_store(None), owns_store=True)
+    try:
+        shared = [name for name in _tables(local) if engine.table_exists(name)]
+        copy_tables(engine, local, shared)
+        summary = resolve(local.store, config, retrain=retrain, actor=actor, progress=progress)
+        copy_tables(local, engine, [name for name in RESOLVE_OUTPUTS if name in shared])
+    finally:
+        local.close()
+    return summary
+
+
+def _tables(engine: DuckDBEngine) -> list[str]:
+    return [str(row[0]) for row in engine.fetchall(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")]
 
 
 def _print_summary(summary: ResolveSummary, config: ResolveConfig) -> None:
