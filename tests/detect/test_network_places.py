@@ -26,6 +26,8 @@ def geography() -> Iterator[tuple[list[str], list[str]]]:
         w.link(c, hotel, "found-at", "2024-03-20")
     # an organiser's burglary in Cumbria, alone: a record of his, not the network's activity
     w.offence("burg1", "2024-02-02", "cumbria", [ORGANISERS[0]], code="28E", category="burglary")
+    # an exploited child as the victim of an ordinary theft in Norfolk, alone: not the network's activity
+    w.offence("theft1", "2024-03-03", "norfolk", [], code="49", category="other-theft", victims=(CHILDREN[3],))
     # the other organiser alone as suspect in a modern slavery offence in the West Midlands: exploitation
     w.offence("ms1", "2024-04-04", "west-midlands", [ORGANISERS[1]], code="106", category="violent-crime")
     analyse(store)
@@ -43,6 +45,7 @@ def test_places_where_exploited_children_are_found_count(geography: tuple[list[s
 def test_a_members_other_record_in_a_far_force_does_not(geography: tuple[list[str], list[str]]) -> None:
     forces, regions = geography
     assert "cumbria" not in forces and "nwrocu" not in regions
+    assert "norfolk" not in forces  # the child's theft as victim
 
 
 def test_records_of_exploited_members_and_exploitation_offences_count(geography: tuple[list[str], list[str]]) -> None:

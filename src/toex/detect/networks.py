@@ -511,15 +511,16 @@ def places(store: Engine, net: Network, cfg: AnalyseConfig) -> tuple[list[str], 
     """Forces and regions where the network's exploitation activity happens (docs/tasking.md, "Where a
     network operates"), not every place a member has ever been recorded:
 
-    - the force of each record of two or more members together, of every record of an exploited member,
-      of a member's exploitation, sexual exploitation or drug supply offence (as suspect or offender) and
-      of records involving an object the network uses;
+    - the force of each record of two or more members together, of each record about an exploited
+      member (as suspect, offender, subject or missing person), of a member's exploitation, sexual
+      exploitation or drug supply offence (as suspect or offender; an exploited member also as victim)
+      and of records involving an object the network uses;
     - the force (by postcode) of the addresses the network uses, of the places where those records
       happened, of the places where its exploited members were found and of the addresses where its
       companies are registered or trade.
 
-    A member's other records (an organiser's burglary, an associate's stop-search in a far force) do not
-    widen the network's geography.
+    A member's other records (an organiser's burglary, an associate's stop-search in a far force, an
+    exploited member as the victim of an ordinary theft or as a witness) do not widen the network's geography.
     """
     members = net.members.items()
     people = sorted(m for m, x in members if x.kind == "person")
@@ -535,8 +536,10 @@ def places(store: Engine, net: Network, cfg: AnalyseConfig) -> tuple[list[str], 
             activity AS (
                 SELECT event FROM pe GROUP BY event HAVING count(DISTINCT person) >= 2
                 UNION SELECT event FROM pe WHERE person IN (SELECT unnest(CAST(? AS VARCHAR[])))
-                UNION SELECT event FROM pe WHERE role IN ('suspect', 'offender')
-                                              AND offence_code IN (SELECT unnest(CAST(? AS VARCHAR[])))
+                                              AND role IN ('suspect', 'offender', 'subject', 'missing-person')
+                UNION SELECT event FROM pe WHERE offence_code IN (SELECT unnest(CAST(? AS VARCHAR[])))
+                                              AND (role IN ('suspect', 'offender') OR person IN (
+                                                   SELECT unnest(CAST(? AS VARCHAR[]))))
                 UNION SELECT src FROM graph_edges
                       WHERE type = 'involves' AND dst IN (SELECT unnest(CAST(? AS VARCHAR[]))))
             , used AS (
@@ -550,7 +553,7 @@ def places(store: Engine, net: Network, cfg: AnalyseConfig) -> tuple[list[str], 
                 SELECT force FROM graph_nodes WHERE node_id IN (SELECT event FROM activity)
                 UNION SELECT force FROM ({location_forces_sql('used')}))
         SELECT DISTINCT force FROM found WHERE force IN (SELECT force_id FROM ref_forces) ORDER BY 1""",
-        [people, exploited, codes, objects, sites, exploited, orgs])]
+        [people, exploited, codes, exploited, objects, sites, exploited, orgs])]
     regions = [str(r[0]) for r in store.fetchall(
         "SELECT DISTINCT coalesce(region_id, force_id) FROM ref_forces WHERE force_id IN (SELECT unnest(?)) ORDER BY 1",
         [forces])]
