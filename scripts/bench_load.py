@@ -68,14 +68,22 @@ class Tally:
         self.ingesting = False
 
 
-async def user_loop(base: str, name: str, queries: dict[str, list[Any]], net_ids: list[str], until: float,
-                    seed: int, tally: Tally, think: tuple[float, float]) -> None:
+def sign_in(base: str, names: list[str]) -> dict[str, dict[str, str]]:
+    """Bearer headers for each user, signed in one after another before the timed part (argon2 is slow on purpose)."""
+    out = {}
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for name in names:
+            r = client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
+            r.raise_for_status()
+            out[name] = {"Authorization": f"Bearer {r.json()['token']}"}
+    return out
+
+
+async def user_loop(base: str, name: str, auth: dict[str, str], queries: dict[str, list[Any]], net_ids: list[str],
+                    until: float, seed: int, tally: Tally, think: tuple[float, float]) -> None:
     rng = random.Random(seed)
     counter = 0
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        r = await client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
-        r.raise_for_status()
-        auth = {"Authorization": f"Bearer {r.json()['token']}"}
 
         async def call(kind: str, path: str, params: dict[str, Any] | None = None) -> Any:
             nonlocal counter
@@ -116,14 +124,11 @@ async def user_loop(base: str, name: str, queries: dict[str, list[Any]], net_ids
                 await asyncio.sleep(rng.uniform(*think))
 
 
-async def loader(base: str, admin: str, feed: list[str], t0: float, start_at: float, until: float, tally: Tally,
-                 jobs: list[dict[str, Any]]) -> None:
+async def loader(base: str, auth: dict[str, str], feed: list[str], t0: float, start_at: float, until: float,
+                 tally: Tally, jobs: list[dict[str, Any]]) -> None:
     """Start loads through the server from ``start_at``; start another while time remains; wait for the last."""
     await asyncio.sleep(max(0.0, start_at - time.time()))
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        r = await client.post("/api/v1/auth/login", json={"username": admin, "password": PASSWORD})
-        r.raise_for_status()
-        auth = {"Authorization": f"Bearer {r.json()['token']}"}
         while time.time() < until:
             r = await client.post("/api/v1/admin/ingest", json={"paths": feed}, headers=auth)
             if r.status_code != 202:
@@ -202,14 +207,15 @@ def main() -> None:
         tally = Tally()
         jobs: list[dict[str, Any]] = []
         try:
+            tokens = sign_in(base, ["benchadmin"] + [u for u, _s in users])
             load_at_start = load_average()
             started, cpu = time.time(), cpu_seconds(proc.pid)
             until = started + args.duration
 
             async def run() -> None:
                 await asyncio.gather(
-                    loader(base, "benchadmin", feed, started, started + args.ingest_after, until, tally, jobs),
-                    *(user_loop(base, u, queries, net_ids, until, args.seed + i, tally, tuple(args.think))
+                    loader(base, tokens["benchadmin"], feed, started, started + args.ingest_after, until, tally, jobs),
+                    *(user_loop(base, u, tokens[u], queries, net_ids, until, args.seed + i, tally, tuple(args.think))
                       for i, (u, _s) in enumerate(users)))
 
             asyncio.run(run())

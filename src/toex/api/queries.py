@@ -314,17 +314,53 @@ def search_person(store: Store, user: User, q: str, dob: str | None, limit: int)
 
 def _record_search(store: Store, user: User, kind: str, table: str, where: str, args: list[Any], label: str,
                    detail: str, limit: int, score: str = "1.0") -> list[Row]:
+    """Records of ``table`` matching ``where``, then the visible ones, grouped by entity (best first).
+
+    Two steps: the matching records first (a scan of one table), then their access rows by the
+    indexed ref (a constant list), rather than a join of the table with every record's access row.
+    """
+    found = store.fetchall(
+        f"SELECT t.source_id, t.ref, {label}, {detail}, {score} FROM {table} t WHERE {where} LIMIT 20000", args)
+    if not found:
+        return []
+    access = _visible_access(store, user, kind, [(str(r[0]), str(r[1])) for r in found])
+    groups: dict[str, tuple[Counter[str], Counter[str], list[float]]] = {}
+    for source_id, ref, lab, det, sc in found:
+        eid = access.get((str(source_id), str(ref)), False)
+        if eid is False:
+            continue
+        key = str(eid) if eid is not None else f"R:{source_id}:{ref}"
+        labels_, details, scores = groups.setdefault(key, (Counter(), Counter(), []))
+        if lab is not None:
+            labels_[str(lab)] += 1
+        if det is not None:
+            details[str(det)] += 1
+        scores.append(float(sc))
+    best = sorted(((round(max(scores), 3), e) for e, (_l, _d, scores) in groups.items()), key=lambda x: (-x[0], x[1]))
+    return [{"entity_id": e, "kind": kind, "label": _most_common(groups[e][0]) or e,
+             "detail": _most_common(groups[e][1]) or "", "score": sc} for sc, e in best[:limit]]
+
+
+def _most_common(counts: Counter[str]) -> str | None:
+    """The most frequent value; ties go to the smallest (deterministic)."""
+    if not counts:
+        return None
+    top = max(counts.values())
+    return min(v for v, c in counts.items() if c == top)
+
+
+def _visible_access(store: Store, user: User, kind: str, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+    """(source_id, ref) -> entity id (None when unresolved) of the visible records of ``kind`` among ``pairs``."""
+    wanted = set(pairs)
+    sources = sorted({p[0] for p in wanted})
+    refs = sorted({p[1] for p in wanted})
     pred, params = record_visible(user, "r")
     rows = store.fetchall(
-        f"""SELECT coalesce(r.entity_id, 'R:' || t.source_id || ':' || t.ref) AS eid, mode({label}), mode({detail}),
-                   max({score}) AS score, count(*)
-        FROM {table} t JOIN api_record_access r ON r.kind = ? AND r.source_id = t.source_id AND r.ref = t.ref
-        WHERE {where} AND {pred}
-        GROUP BY eid ORDER BY score DESC, eid LIMIT ?""",
-        [kind, *args, *params, limit],
+        f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE ref IN {ph(refs)})
+        SELECT r.source_id, r.ref, r.entity_id FROM r WHERE r.kind = ? AND r.source_id IN {ph(sources)} AND {pred}""",
+        [*refs, kind, *sources, *params],
     )
-    return [{"entity_id": str(e), "kind": kind, "label": str(lab or e), "detail": str(d or ""),
-             "score": round(float(s), 3)} for e, lab, d, s, _n in rows]
+    return {(str(s), str(r)): (None if e is None else str(e)) for s, r, e in rows if (str(s), str(r)) in wanted}
 
 
 def search_phone(store: Store, user: User, q: str, limit: int) -> list[Row]:
@@ -348,8 +384,8 @@ def search_postcode(store: Store, user: User, q: str, limit: int) -> list[Row]:
     if len(compact) < 2:
         return []
     full = f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else None
-    where = "(t.postcode = ? OR split_part(t.postcode, ' ', 1) = ?)"
-    return _record_search(store, user, "location", "locations", where, [full or compact, compact],
+    where = "(t.postcode = ? OR starts_with(t.postcode, ?))"
+    return _record_search(store, user, "location", "locations", where, [full or compact, compact + " "],
                           "concat_ws(', ', t.address, t.town, t.postcode)", "coalesce(t.kind, 'location')", limit,
                           score=f"CASE WHEN t.postcode = {_lit(full or '')} THEN 1.0 ELSE 0.8 END")
 
