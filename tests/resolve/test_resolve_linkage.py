@@ -120,6 +120,16 @@ def test_accuracy_on_synthetic_data(trained: Store, synthetic: tuple[Path, Path]
     assert scores["object"].pairwise_f1 >= 0.99
 
 
+def test_records_with_no_pnc_ids_still_train_a_model(trained: Store, synthetic: tuple[Path, Path]) -> None:
+    # the first training session blocks on the PNC id; with none at all another session must teach the names
+    trained.execute("UPDATE persons SET pnc_id = NULL")
+    summary = resolve(trained, ResolveConfig(), retrain=True)
+    assert summary.trained
+    got = trained.execute("SELECT source_id AS source, ref, kind, entity_id FROM entity_records").df()
+    truth = pd.read_csv(synthetic[1] / "records.csv", dtype=str)
+    assert resolution_scores(got, truth)["person"].pairwise_f1 >= 0.9
+
+
 #: Floors a little under what was measured on this dataset (see docs/benchmarks.md).
 PERSON_PAIRWISE_F1 = 0.95
 PERSON_CLUSTER_F1 = 0.95

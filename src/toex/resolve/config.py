@@ -70,6 +70,10 @@ class ResolveConfig(BaseModel):
         "PNC comparison, and the date of birth, phone and address again on every kind of source (sources that record "
         "no PNC id, such as the companies register with month-only dates of birth, are missing from the first).",
     )
+    em_fallback: str = Field(
+        "l.dob = r.dob",
+        description="Blocking of an expectation-maximisation session run first when one of `em_rules` finds no pair "
+        "(records with no PNC ids at all): pairs born the same day teach the names, sex, phone and address.")
     m_floor: float = Field(
         1e-4, gt=0, lt=0.1, description="m probability given to a comparison level never seen among the training "
         "matches (e.g. a date of birth a year out when no source in training had one): it counts against a match.")

@@ -26,6 +26,10 @@ from toex.store import Store
 _RETAIN = ("source_id", "ref", "fn1")
 
 
+class TrainingError(ValueError):
+    """The person model cannot be trained on these records."""
+
+
 def duckdb_backend(store: Store) -> DatabaseAPI[Any]:
     """Splink's DuckDB backend on the store's own connection."""
     return DuckDBAPI(store.con)
@@ -87,10 +91,25 @@ def train(backend: DatabaseAPI[Any], config: ResolveConfig) -> dict[str, Any]:
     training.estimate_probability_two_random_records_match(
         list(config.deterministic_rules), recall=config.deterministic_recall)
     training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
-    for rule in config.em_rules:
+    rules = [rule for rule in config.em_rules if _has_pairs(backend, rule)]
+    if len(rules) < len(config.em_rules) and _has_pairs(backend, config.em_fallback):
+        rules.insert(0, config.em_fallback)  # e.g. no PNC ids at all: another session must teach the names
+    if not rules:
+        raise TrainingError(f"no record pairs to train the person model on: none of the training rules "
+                            f"{[*config.em_rules, config.em_fallback]} finds a pair")
+    for rule in rules:
         training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
     model: dict[str, Any] = linker.misc.save_model_to_json()
     return floor_unobserved(model, config.m_floor)
+
+
+def _has_pairs(backend: DatabaseAPI[Any], rule: str) -> bool:
+    """Whether a training rule finds at least one record pair (Splink's EM fails on a rule with none, and leaves
+    the model without the rule's comparisons when it does)."""
+    sql = (f"SELECT count(*) AS n FROM (SELECT 1 FROM {MATCH} l JOIN {MATCH} r "
+           f"ON l.unique_id < r.unique_id AND ({rule}) LIMIT 1) t")
+    frame: Any = backend.query_sql(sql, output_type="pandas")
+    return bool(int(frame["n"].iloc[0]))
 
 
 def floor_unobserved(model: dict[str, Any], floor: float) -> dict[str, Any]:
