@@ -402,7 +402,7 @@ class SparkEngine(Engine):
         try:
             matched = self.spark.sql(
                 f"SELECT `{alias}`.__toex_rid, true AS __toex_hit, {values} FROM __toex_update AS `{alias}`"
-                + (f", {', '.join(to_spark(e) for e in from_.expressions)}" if from_ is not None else "")
+                + (f", {to_spark(from_.this)}" if from_ is not None else "")
                 + (f" WHERE {to_spark(where.this)}" if where is not None else "")
             ).dropDuplicates(["__toex_rid"])
             joined = numbered.join(matched, "__toex_rid", "left")
