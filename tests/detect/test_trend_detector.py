@@ -88,3 +88,54 @@ def test_benjamini_hochberg() -> None:
     p = np.array([0.001, 0.01, 0.02, 0.5])
     q = _bh(p)
     assert np.allclose(q, [0.004, 0.02, 0.02 * 4 / 3, 0.5])
+
+
+def test_months_before_a_forces_data_starts_are_missing_not_zero() -> None:
+    """Essex's feed starts in July 2023 (before it: three old records linked from other cases).
+
+    Compared with the empty months before its feed, every Essex series would
+    look like a surge; with coverage, Essex is not tested until it has a year of
+    covered months, and Suffolk's real surge stays the top alert.
+    """
+    store = _world(surge=20)
+    w = World(store, "s2")
+    rng = np.random.default_rng(5)
+    adults = [w.person(f"P-E{i:05d}", "Essex", f"E{i}", date(1975 + i % 20, 1, 1)) for i in range(20)]
+    n = 0
+    for when in ("2021-05-03", "2022-02-03", "2022-11-03"):
+        n += 1
+        w.offence(f"ex{n}", when, "essex", [adults[0]])
+    for year, month in [(2023, m) for m in range(7, 13)] + [(2024, m) for m in range(1, 7)]:
+        for _ in range(int(rng.poisson(40))):
+            n += 1
+            w.offence(f"ex{n}", f"{year}-{month:02d}-10", "essex", [adults[int(rng.integers(0, 20))]])
+    build_graph(store)
+    base.prepare(as_engine(store), date(2024, 6, 30))
+    write_trends(as_engine(store), TrendConfig())
+    assert store.scalar("SELECT count(*) FROM trend_alerts WHERE force = 'essex'") == 0
+    top = store.fetchall("SELECT force, grp FROM trend_alerts ORDER BY alert_id LIMIT 1")
+    assert top == [("suffolk", "age:10-17")]
+    # the same feed with a year of history before the window is tested (and is steady)
+    assert write_trends(as_engine(store), TrendConfig(min_baseline_months=6)) >= 1
+    assert store.scalar("SELECT count(*) FROM trend_alerts WHERE force = 'essex'") == 0
+
+
+def test_without_coverage_a_late_feed_would_alarm() -> None:
+    """The control for the test above: with every month counted as covered, Essex alarms."""
+    store = new_store()
+    w = World(store)
+    adults = [w.person(f"P-E{i:05d}", "Essex", f"E{i}", date(1975 + i % 20, 1, 1)) for i in range(20)]
+    n = 0
+    for when in ("2021-05-03", "2022-02-03", "2022-11-03", "2023-03-03"):
+        n += 1
+        w.offence(f"ex{n}", when, "essex", [adults[0]])
+    for month in range(1, 7):
+        for k in range(40):
+            n += 1
+            w.offence(f"ex{n}", f"2024-{month:02d}-10", "essex", [adults[k % 20]])
+    build_graph(store)
+    base.prepare(as_engine(store), date(2024, 6, 30))
+    write_trends(as_engine(store), TrendConfig(coverage_ratio=1e-9))
+    assert store.scalar("SELECT count(*) FROM trend_alerts WHERE force = 'essex'") >= 1
+    write_trends(as_engine(store), TrendConfig())
+    assert store.scalar("SELECT count(*) FROM trend_alerts WHERE force = 'essex'") == 0

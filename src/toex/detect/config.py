@@ -27,6 +27,7 @@ class TrendConfig(_Model):
     scan_months: int = Field(3, ge=1, le=24, description="How many of the most recent months a window may end at.")
     baseline_months: int = Field(36, ge=6, description="Months of history before the window used for the expected level.")
     min_baseline_months: int = Field(12, ge=3, description="A series needs at least this many months of history to be tested.")
+    coverage_ratio: float = Field(0.25, gt=0, le=1, description="A force's data counts as covering a month from the first month its offences reach this share of its typical month (median of its last 12); earlier months are missing data, not zero counts.")
     min_observed: int = Field(8, ge=1, description="Smallest observed count in a window that can raise an alert (noise floor).")
     min_ratio: float = Field(1.5, ge=1.0, description="Smallest observed/expected ratio that can raise an alert.")
     fdr: float = Field(0.01, gt=0, lt=1, description="Benjamini-Hochberg false discovery rate over every cell tested in the run.")

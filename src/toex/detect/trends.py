@@ -14,7 +14,13 @@ from their own history and the national seasonal pattern:
   pooled overdispersion (method of moments over all baselines) and the
   uncertainty of the estimated level;
 - *false-alarm control*: Benjamini-Hochberg over every (series, window) tested,
-  plus a noise floor (minimum observed count and observed/expected ratio).
+  plus a noise floor (minimum observed count and observed/expected ratio);
+- *coverage*: a force's data covers the months from the first one in which its
+  offences reach ``coverage_ratio`` of its typical month (the median of its last
+  12); earlier months are missing data, not zero counts, so a force whose feed
+  starts late (or history that is only a few old linked records) is compared
+  with its covered months only, and is not tested until it has
+  ``min_baseline_months`` of them.
 
 SQL does the counting; numpy works on the aggregated month x series matrix
 (never on records).
@@ -109,19 +115,45 @@ def _month_index(first: date, month: pd.Series) -> np.ndarray:
     return np.asarray((d.dt.year - first.year) * 12 + (d.dt.month - first.month), dtype=np.int64)
 
 
-def _seasonal(y: np.ndarray, keys: pd.DataFrame, first: date, base: slice) -> np.ndarray:
-    """Seasonal index (mean 1) per series from the national total of its (basis, dim, value, grp)."""
+def _coverage_start(y: np.ndarray, keys: pd.DataFrame, part: pd.DataFrame, ratio: float) -> np.ndarray:
+    """Per series, the first month its force's data covers (see the module docstring)."""
+    alls = part[part["grp"] == "all"]
+    totals = (alls.groupby(["basis", "force", "dim", "m"], sort=True)["n"].sum()
+              .groupby(level=["basis", "force", "m"]).max())
+    start: dict[tuple[str, str], int] = {}
+    for (basis, force), series in totals.groupby(level=["basis", "force"]):
+        by_month = np.zeros(y.shape[1])
+        by_month[series.index.get_level_values("m").to_numpy()] = series.to_numpy()
+        typical = float(np.median(by_month[-12:]))
+        reached = np.flatnonzero(by_month >= ratio * typical) if typical > 0 else np.array([], dtype=np.int64)
+        start[(str(basis), str(force))] = int(reached[0]) if len(reached) else y.shape[1]
+    return np.array([start.get((str(b), str(f)), 0) for b, f in zip(keys["basis"], keys["force"], strict=True)],
+                    dtype=np.int64)
+
+
+def _seasonal(y: np.ndarray, keys: pd.DataFrame, first: date, base: slice, covered: np.ndarray) -> np.ndarray:
+    """Seasonal index (mean 1) per series from the pooled history of its (basis, dim, value, grp).
+
+    For each month of the year: the family's counts in covered baseline months
+    of that month over what its series' own mean levels predict (each series
+    counts only where its force's data covers), so forces whose data starts at
+    different times, or differ in size, do not bend the season.
+    """
     months = np.arange(y.shape[1])
     moy = (first.month - 1 + months) % 12
     family = keys.groupby(["basis", "dim", "value", "grp"], sort=False).ngroup().to_numpy()
-    fam_tot = np.zeros((family.max() + 1, y.shape[1]))
-    np.add.at(fam_tot, family, y)
-    bm = months[base]
-    idx = np.ones((fam_tot.shape[0], 12))
+    in_base = covered & (months[None, :] >= base.start) & (months[None, :] < base.stop)
+    n_base = in_base.sum(axis=1)
+    level = np.where(in_base, y, 0.0).sum(axis=1) / np.maximum(n_base, 1)
+    num = np.zeros((family.max() + 1, 12))
+    den = np.zeros_like(num)
     for k in range(12):
-        sel = bm[moy[bm] == k]
-        if len(sel):
-            idx[:, k] = fam_tot[:, sel].mean(axis=1) + 1.0
+        sel = in_base & (moy[None, :] == k)
+        np.add.at(num[:, k], family, np.where(sel, y, 0.0).sum(axis=1))
+        np.add.at(den[:, k], family, sel.sum(axis=1) * level)
+    idx = np.where(den > 0, (num + 1.0) / (den + 1.0), np.nan)
+    fill = np.array([np.nanmean(row) if np.isfinite(row).any() else 1.0 for row in idx])[:, None]
+    idx = np.where(np.isfinite(idx), idx, fill)
     idx /= idx.mean(axis=1, keepdims=True)
     return np.asarray(idx[family][:, moy])  # series x months
 
@@ -174,29 +206,36 @@ def _scan_basis(part: pd.DataFrame, cfg: TrendConfig) -> tuple[int, pd.DataFrame
     windows = [(end, w) for end in range(last, last - cfg.scan_months, -1) for w in cfg.windows]
     if last + 1 < cfg.min_baseline_months + max(cfg.windows):
         return None
+    months = np.arange(n_months)
+    cov_start = _coverage_start(y, keys, part, cfg.coverage_ratio)
+    covered = months[None, :] >= cov_start[:, None]
     base_all = slice(max(0, last - max(cfg.windows) - cfg.baseline_months + 1), last - max(cfg.windows) + 1)
-    season = _seasonal(y, keys, first, base_all)
+    season = _seasonal(y, keys, first, base_all, covered)
     p = np.ones((len(keys), len(windows)))
     obs = np.zeros_like(p)
     exp = np.zeros_like(p)
-    # pooled overdispersion from the baseline fit
-    sb = season[:, base_all]
-    level = (y[:, base_all].sum(axis=1) + 0.5) / sb.sum(axis=1)
-    alpha = _dispersion(y[:, base_all], level[:, None] * sb)
+    # pooled overdispersion from the baseline fit (covered months only)
+    in_base = covered & (months[None, :] >= base_all.start) & (months[None, :] < base_all.stop)
+    sb = np.where(in_base, season, 0.0)
+    fitted = in_base.sum(axis=1) > 0
+    level = (np.where(in_base, y, 0.0).sum(axis=1) + 0.5) / np.where(fitted, sb.sum(axis=1), 1.0)
+    alpha = _dispersion(np.where(in_base, y, 0.0)[fitted], (level[:, None] * sb)[fitted])
     for j, (end, w) in enumerate(windows):
         start = end - w + 1
         b0, b1 = max(0, start - cfg.baseline_months), start
         if b1 - b0 < cfg.min_baseline_months:
             continue
-        s_base = season[:, b0:b1].sum(axis=1)
-        b_count = y[:, b0:b1].sum(axis=1)
-        lvl = (b_count + 0.5) / s_base
+        base = covered & (months[None, :] >= b0) & (months[None, :] < b1)
+        testable = (base.sum(axis=1) >= cfg.min_baseline_months) & (cov_start <= start)
+        s_base = np.where(base, season, 0.0).sum(axis=1)
+        b_count = np.where(base, y, 0.0).sum(axis=1)
+        lvl = (b_count + 0.5) / np.where(testable, s_base, 1.0)
         e = lvl * season[:, start: end + 1].sum(axis=1)
         o = y[:, start: end + 1].sum(axis=1)
         var = e + alpha * e**2 / w + e**2 / (b_count + 0.5)
         r = e**2 / np.maximum(var - e, 1e-9)
-        p[:, j] = stats.nbinom.sf(o - 1, r, r / (r + e))
-        obs[:, j], exp[:, j] = o, e
+        p[:, j] = np.where(testable, stats.nbinom.sf(o - 1, r, r / (r + e)), 1.0)
+        obs[:, j], exp[:, j] = np.where(testable, o, 0.0), np.where(testable, e, 0.0)
     return p.size, keys, p, obs, exp, len(windows), last, first
 
 

@@ -121,7 +121,7 @@ _PRESETS: dict[str, dict[str, Any]] = {
     },
     "national": {
         "volume": {"events": 6_000_000},
-        "years": 1,
+        "years": 2,
         "scenarios": {
             "case_study": 3, "county_lines": 25, "labour_exploitation": 12, "cse": 12,
             "decoy_burglary_crew": 12, "decoy_large_family": 20, "decoy_care_home": 15,
