@@ -24,18 +24,26 @@ StoreOption = Annotated[
 ]
 
 
+ENGINES = ("duckdb", "spark")
+
+
+def check_engine(name: str | None) -> str | None:
+    """An ``--engine`` value, refused at once (before any work) when it names no engine."""
+    if name is not None and name not in ENGINES:
+        raise typer.BadParameter(f"unknown engine {name!r}; expected {' or '.join(ENGINES)}", param_hint="--engine")
+    return name
+
+
 EngineOption = Annotated[
     str | None,
     typer.Option("--engine", help="Engine to run on: duckdb (the store file) or spark (the $TOEX_SPARK_WAREHOUSE "
-                 "folder) (default: $TOEX_ENGINE or duckdb).", show_default=False),
+                 "folder) (default: $TOEX_ENGINE or duckdb).", show_default=False, callback=check_engine),
 ]
 
 
 def settings(store: Path | None = None, engine: str | None = None) -> Settings:
     """Settings from the environment with the command's options on top."""
-    if engine is not None and engine not in ("duckdb", "spark"):
-        raise typer.BadParameter(f"unknown engine {engine!r}; expected duckdb or spark", param_hint="--engine")
-    return load_settings(store=store, engine=engine)
+    return load_settings(store=store, engine=check_engine(engine))
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from toex.cli.common import console, fail
+from toex.cli.common import check_engine, console, fail
 from toex.engine import DuckDBEngine, Engine, copy_tables
 from toex.errors import ToexError
 from toex.store import Store, open_store
@@ -210,11 +210,10 @@ def demo_command(
     host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to serve on.")] = 8000,
     engine: Annotated[str, typer.Option("--engine", help="Engine the stages run on: duckdb or spark (the web "
-                                        "application is then served from a DuckDB copy).")] = "duckdb",
+                                        "application is then served from a DuckDB copy).",
+                                        callback=check_engine)] = "duckdb",
 ) -> None:
     """Run the whole pipeline on a synthetic national dataset and serve the result."""
-    if engine not in ("duckdb", "spark"):
-        raise typer.BadParameter(f"unknown engine {engine!r}; expected duckdb or spark", param_hint="--engine")
     run = DemoRun(folder=folder, scale=scale, seed=seed, engine=engine)
     folder.mkdir(parents=True, exist_ok=True)
     if fresh:
