@@ -33,7 +33,7 @@ review_app = typer.Typer(help="The review queue of uncertain person pairs, and a
 
 
 def resolve_command(
-    threshold: Annotated[float | None, typer.Option("--threshold", help="Match probability at or above which two records are linked (default 0.8).")] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="Match probability at or above which two records are linked (default 0.5).")] = None,
     retrain: Annotated[bool, typer.Option("--retrain", help="Train the person model afresh instead of reusing the stored one.")] = False,
     store: StoreOption = None,
     engine: EngineOption = None,

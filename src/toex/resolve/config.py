@@ -46,8 +46,10 @@ class ResolveConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    threshold: float = Field(0.8, gt=0, lt=1, description="Pairs at or above this match probability are linked.")
-    review_floor: float = Field(0.5, gt=0, lt=1, description="Pairs from here up to the threshold are near misses: kept and sent to review.")
+    threshold: float = Field(
+        0.5, gt=0, lt=1, description="Pairs at or above this match probability are linked: more likely one person than "
+        "two (the F1-optimal threshold of well-calibrated probabilities is about half the F1 reached).")
+    review_floor: float = Field(0.25, gt=0, lt=1, description="Pairs from here up to the threshold are near misses: kept and sent to review.")
     keep_floor: float = Field(0.01, gt=0, lt=1, description="Scored pairs below this probability are not kept.")
     strong: float = Field(0.9999, gt=0, lt=1, description="A single link at or above this can join two groups of records on its own.")
     bridge_density: float = Field(
