@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=90.0, help="Load test length in seconds.")
     parser.add_argument("--queries", type=int, default=200, help="Search queries per kind in the search benchmark.")
     parser.add_argument("--search-only", action="store_true")
+    parser.add_argument("--load-only", action="store_true", help="Skip the sequential search part.")
     parser.add_argument("--think", type=float, nargs=2, default=(0.05, 0.3), metavar=("MIN", "MAX"),
                         help="Think time in seconds between an analyst's rounds (default 0.05 0.3).")
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads of the server.")
@@ -224,7 +225,7 @@ def main() -> None:
         try:
             national = next(u for u, s in users if s == "national")
             force = users[0][0]
-            for label, user in (("force analyst", force), ("national analyst", national)):
+            for label, user in (() if args.load_only else (("force analyst", force), ("national analyst", national))):
                 cpu = cpu_seconds(proc.pid)
                 res = asyncio.run(search_bench(base, user, queries, args.queries))
                 done = sum(len(v) for v in res.values())

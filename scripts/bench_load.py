@@ -124,13 +124,13 @@ async def user_loop(base: str, name: str, auth: dict[str, str], queries: dict[st
                 await asyncio.sleep(rng.uniform(*think))
 
 
-async def loader(base: str, auth: dict[str, str], feed: list[str], t0: float, start_at: float, until: float,
+async def loader(base: str, auth: dict[str, str], t0: float, start_at: float, until: float,
                  tally: Tally, jobs: list[dict[str, Any]]) -> None:
     """Start loads through the server from ``start_at``; start another while time remains; wait for the last."""
     await asyncio.sleep(max(0.0, start_at - time.time()))
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         while time.time() < until:
-            r = await client.post("/api/v1/admin/ingest", json={"paths": feed}, headers=auth)
+            r = await client.post("/api/v1/admin/ingest", json={"paths": ["."]}, headers=auth)  # the whole folder
             if r.status_code != 202:
                 raise SystemExit(f"the load could not start: {r.status_code} {r.text}")
             job_id, started = r.json()["job_id"], time.time()
@@ -214,7 +214,7 @@ def main() -> None:
 
             async def run() -> None:
                 await asyncio.gather(
-                    loader(base, tokens["benchadmin"], feed, started, started + args.ingest_after, until, tally, jobs),
+                    loader(base, tokens["benchadmin"], started, started + args.ingest_after, until, tally, jobs),
                     *(user_loop(base, u, tokens[u], queries, net_ids, until, args.seed + i, tally, tuple(args.think))
                       for i, (u, _s) in enumerate(users)))
 
