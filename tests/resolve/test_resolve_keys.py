@@ -106,3 +106,21 @@ def test_entity_numbers_past_a_million_are_not_cut() -> None:
 
     got = duckdb.connect().execute(f"SELECT {number_sql('42')}, {number_sql('1234567')}").fetchall()[0]
     assert got == ("000042", "1234567")
+
+
+def test_an_address_with_no_postcode_nor_town_is_one_place_within_a_force_only(store: Store, tmp_path: Path) -> None:
+    """'2 East Rd' alone is a different place in Suffolk and in Dorset; in one force's sources it is one place."""
+    a = write_source(tmp_path, "suffolk-crime", locations=[{"ref": "A1", "address": "2 East Rd"}])
+    b = write_source(tmp_path, "suffolk-intel", kind="intelligence", locations=[{"ref": "B1", "address": "2 EAST RD"}])
+    c = write_source(tmp_path, "dorset-crime", owner="dorset", locations=[{"ref": "C1", "address": "2 East Rd"}])
+    d = write_source(tmp_path, "dorset-custody", owner="dorset", kind="custody",
+                     locations=[{"ref": "D1", "address": "2 East Rd", "town": "Ipswich"},
+                                {"ref": "D2", "address": "2 East Road", "town": "IPSWICH"}])
+    e = write_source(tmp_path, "suffolk-custody", kind="custody",
+                     locations=[{"ref": "E1", "address": "2 East Rd", "town": "Ipswich"}])
+    ingest(store, plan([a, b, c, d, e]))
+    resolve(store, ResolveConfig())
+    assert entity(store, "location", "suffolk-crime", "A1") == entity(store, "location", "suffolk-intel", "B1")
+    assert entity(store, "location", "suffolk-crime", "A1") != entity(store, "location", "dorset-crime", "C1")
+    # with a town, the same address is one place whichever force recorded it
+    assert entity(store, "location", "dorset-custody", "D1") == entity(store, "location", "suffolk-custody", "E1")

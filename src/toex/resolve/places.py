@@ -6,7 +6,9 @@ Rules (keys; records sharing any key are one place):
   word, street-type words such as 'St'/'Street' dropped, so spelling variants
   agree) + flat number; a record with the flat left out joins the flat when
   its building has exactly one flat on record;
-- with no postcode, the folded address and town.
+- with no postcode, the folded address and town; with neither postcode nor
+  town, the folded address within the force that owns the source ('2 East Rd'
+  alone is a different place in Derbyshire and in Greater Manchester).
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ def cluster_locations(store: Store) -> None:
         SELECT source_id, ref, 'A:' || building_id || '|' || street || '|' || coalesce(flat_key, '')
         FROM __rs_loc_parts WHERE building_id IS NOT NULL
         UNION ALL
-        SELECT source_id, ref, 'T:' || addr || '|' || coalesce(town_key, '')
-        FROM __rs_loc_parts WHERE postcode IS NULL AND addr IS NOT NULL"""
+        SELECT p.source_id, p.ref, 'T:' || p.addr || '|' || coalesce(p.town_key, 'force:' || s.owner, p.source_id)
+        FROM __rs_loc_parts p LEFT JOIN sources s ON s.source_id = p.source_id
+        WHERE p.postcode IS NULL AND p.addr IS NOT NULL"""
     key_clusters(store, "SELECT source_id, ref FROM locations", keys, CLUSTERS)
 
 
