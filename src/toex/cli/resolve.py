@@ -28,6 +28,8 @@ from toex.store import open_store
 RESOLVE_OUTPUTS = ("entity_records", "entities", "person_entities", "location_entities", "object_entities",
                    "organisation_entities", "person_match_pairs", "review_queue", "review_decisions",
                    "resolve_models", "resolve_runs", "resolve_id_sequences", "person_features", "audit")
+#: What resolve reads: the canonical records and its own earlier tables (stable ids, decisions, the model).
+RESOLVE_INPUTS = ("persons", "locations", "objects", "organisations", "links", *RESOLVE_OUTPUTS)
 
 review_app = typer.Typer(help="The review queue of uncertain person pairs, and analysts' decisions.", no_args_is_help=True)
 
@@ -60,25 +62,20 @@ def resolve_on(engine: Engine, config: ResolveConfig, *, retrain: bool = False, 
     """Resolve on any engine.
 
     Resolve's own SQL (name features, clustering, ids) is still DuckDB's, so on another engine it runs
-    on an in-memory DuckDB copy of the engine's tables and :data:`RESOLVE_OUTPUTS` are copied back in
-    one transaction (the whole store passes through this process: fine for a trial, not national scale).
+    on an in-memory DuckDB copy of :data:`RESOLVE_INPUTS` and :data:`RESOLVE_OUTPUTS` are copied back in
+    one transaction (those tables pass through this process: fine for a trial, not national scale).
     """
     if isinstance(engine, DuckDBEngine):
         return resolve(engine.store, config, retrain=retrain, actor=actor, progress=progress)
     local = DuckDBEngine(open_store(None), owns_store=True)
     try:
-        shared = [name for name in _tables(local) if engine.table_exists(name)]
+        shared = [name for name in RESOLVE_INPUTS if engine.table_exists(name)]
         copy_tables(engine, local, shared)
         summary = resolve(local.store, config, retrain=retrain, actor=actor, progress=progress)
         copy_tables(local, engine, [name for name in RESOLVE_OUTPUTS if name in shared])
     finally:
         local.close()
     return summary
-
-
-def _tables(engine: DuckDBEngine) -> list[str]:
-    return [str(row[0]) for row in engine.fetchall(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")]
 
 
 def _print_summary(summary: ResolveSummary, config: ResolveConfig) -> None:
