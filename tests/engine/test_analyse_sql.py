@@ -8,6 +8,7 @@ over a window, list slices, list parameters and reference files read in FROM.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -82,3 +83,16 @@ def test_spark_refuses_what_it_cannot_mean() -> None:
         to_spark(parse("SELECT * FROM t QUALIFY row_number() OVER (ORDER BY a) = 1"))
     with pytest.raises(EngineError, match="open list slices"):
         to_spark(parse("SELECT l[2:] FROM t"))
+
+
+def test_semi_anti_joins_string_agg_and_dates(engine: Engine) -> None:
+    keys = "(SELECT * FROM (VALUES ('a'), ('c')) t(k))"
+    assert engine.fetchall(f"SELECT DISTINCT r.k FROM {ROWS} r SEMI JOIN {keys} x ON x.k = r.k") == [("a",)]
+    assert engine.fetchall(f"SELECT DISTINCT r.k FROM {ROWS} r ANTI JOIN {keys} x ON x.k = r.k") == [("b",)]
+    assert engine.fetchall(f"SELECT k, string_agg(s, ';' ORDER BY s) FROM {ROWS} r GROUP BY k ORDER BY k") == [
+        ("a", "x;y"), ("b", "z")]
+    assert engine.fetchall(
+        "SELECT CAST(date_trunc('month', CAST('2024-03-17 10:00' AS TIMESTAMP)) AS DATE), "
+        "date_diff('day', CAST('2024-03-01' AS DATE), CAST('2024-03-17' AS DATE)), "
+        "CAST('2024-03-17' AS DATE) + INTERVAL 3 DAY") == [
+        (dt.date(2024, 3, 1), 16, dt.datetime(2024, 3, 20, 0, 0))]

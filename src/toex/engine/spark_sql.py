@@ -239,6 +239,15 @@ def _fix_slices(node: exp.Expr) -> exp.Expr:
     return node
 
 
+def _fix_interval_arithmetic(node: exp.Expr) -> exp.Expr:
+    """``date + INTERVAL ..`` is a TIMESTAMP in DuckDB but a DATE in Spark: the left side is made a timestamp."""
+    if isinstance(node, exp.Add | exp.Sub) and isinstance(node.expression, exp.Interval) \
+            and not isinstance(node.this, exp.Interval):
+        stamp = exp.Cast(this=node.this.copy(), to=exp.DataType.build("TIMESTAMP_NTZ"))
+        return node.__class__(this=stamp, expression=node.expression.copy())
+    return node
+
+
 def _fix_qualify_names(node: exp.Expr) -> exp.Expr:
     """A QUALIFY query is rewritten as a filter over a subquery, whose columns need distinct names:
     a second ``b.person`` beside ``a.person`` is renamed (positions, which INSERT uses, stay)."""
@@ -258,7 +267,7 @@ def _fix_qualify_names(node: exp.Expr) -> exp.Expr:
 def to_spark(tree: exp.Expr) -> str:
     """Spark SQL for a parsed toex statement or query."""
     fixed = (tree.transform(_fix_json_casts).transform(_fix_strftime).transform(_fix_distinct_windows)
-             .transform(_fix_slices).transform(_fix_qualify_names))
+             .transform(_fix_slices).transform(_fix_qualify_names).transform(_fix_interval_arithmetic))
     return fixed.sql(dialect="spark")
 
 
