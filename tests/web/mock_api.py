@@ -30,7 +30,11 @@ USERS = {
     "analyst": {"username": "analyst", "display_name": "Alex Analyst", "role": "analyst", "scope_kind": "national", "scope_id": None, "clearance": "OFFICIAL-SENSITIVE", "handling_c": False},
     "supervisor": {"username": "supervisor", "display_name": "Sam Supervisor", "role": "supervisor", "scope_kind": "national", "scope_id": None, "clearance": "OFFICIAL-SENSITIVE", "handling_c": True},
     "tasking": {"username": "tasking", "display_name": "Terry Tasking", "role": "tasking_authority", "scope_kind": "national", "scope_id": None, "clearance": "OFFICIAL-SENSITIVE", "handling_c": True},
+    # a force analyst: networks are partly withheld (as the real API answers, with the counts by reason)
+    "wmanalyst": {"username": "wmanalyst", "display_name": "Wendy Midlands", "role": "analyst", "scope_kind": "force", "scope_id": "west-midlands", "clearance": "OFFICIAL-SENSITIVE", "handling_c": False},
 }
+#: What the mock withholds from force users in every network (members by reason).
+FORCE_WITHHELD = {"outside_scope": 2, "handling_c": 1, "above_clearance": 0}
 
 
 def _csv(p: Path) -> list[dict[str, str]]:
@@ -233,7 +237,9 @@ def build(truth: Path) -> FastAPI:
         if nid not in networks:
             raise HTTPException(404, "not found")
         log(u, "consultation:network", x_toex_purpose, nid)
-        return networks[nid]
+        if u["scope_kind"] != "national":
+            return {**networks[nid], "score_breakdown": None, "complete": False, "withheld": FORCE_WITHHELD}
+        return {**networks[nid], "complete": True, "withheld": None}
 
     @app.get("/api/v1/networks/{nid}/export")
     async def export(nid: str, format: str, authorization: str | None = Header(None), x_toex_purpose: str | None = Header(None)) -> PlainTextResponse:

@@ -54,3 +54,35 @@ def test_journey_on_mock(mock_server: str, truth: Path) -> None:
     assert not j.errors, j.errors
     assert {k: v for k, v in j.a11y.items() if v} == {}
     assert j.task_id and j.network_id and j.entity_id
+
+
+def test_network_says_what_is_withheld_and_why(mock_server: str) -> None:
+    """A force analyst is told which members are withheld, and for which reason, not just 'outside your scope'."""
+    from tests.web.flow import VIEWPORT
+    from tests.web.journey import PURPOSE, _login
+
+    with playwright.sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            page.set_default_timeout(30_000)
+            for username, partial in (("wmanalyst", True), ("analyst", False)):
+                _login(page, mock_server, username, "demo")
+                page.goto(f"{mock_server}/#/network/N-0001")
+                if page.locator("#purpose-input").count():
+                    page.fill("#purpose-input", PURPOSE)
+                    page.click("text=Use this purpose")
+                section = page.locator("section:has(h2:has-text('Score breakdown'))")
+                section.wait_for()
+                text = section.inner_text()
+                if partial:
+                    assert "2 members outside your scope" in text, text
+                    assert "1 member known only from handling code C intelligence" in text, text
+                    assert "clearance" not in text.replace("not cleared", ""), text
+                    assert "lies outside your scope" not in text, text
+                else:
+                    assert "Withheld" not in text and "harm" in text, text
+                page.click("text=Sign out")
+                page.wait_for_selector("#username")
+        finally:
+            browser.close()

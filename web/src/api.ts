@@ -182,7 +182,10 @@ export interface Graph { nodes: GNode[]; edges: GEdge[]; }
 export interface NetworkSummary {
   network_id: string; rank: number; score: number; threats: string[] | string; forces: string[] | string; regions: string[] | string;
   owner?: { level?: string; unit?: string } | null; summary?: string; members_count?: number;
+  complete?: boolean; withheld?: Withheld | null;
 }
+/** Members of a partly visible network withheld from the user, counted by reason. */
+export interface Withheld { outside_scope: number; handling_c: number; above_clearance: number; }
 export interface Member { entity_id: string; kind: string; label: string; role: string; age?: number | null; evidence?: unknown[]; nrm?: boolean; listed?: boolean; safeguarding?: string | null; }
 export interface Task {
   task_id: string; network_id: string; strand: string; action: string; owner_level?: string; owner_unit?: string | null;

@@ -344,6 +344,23 @@ function MemberList({ members, selected, onPick }: { detail: NetworkDetail; memb
   );
 }
 
+function members(n: number): string {
+  return `${n} member${n === 1 ? '' : 's'}`;
+}
+
+/** Why the score breakdown is not shown, from the API's count of withheld members by reason. */
+export function breakdownWithheld(d: NetworkDetail): string {
+  const w = d.withheld;
+  if (d.complete !== false || !w) return 'No score breakdown is recorded for this network.';
+  const reasons: string[] = [];
+  if (w.outside_scope) reasons.push(`${members(w.outside_scope)} outside your scope`);
+  if (w.handling_c) reasons.push(`${members(w.handling_c)} known only from handling code C intelligence, which you are not cleared to see`);
+  if (w.above_clearance) reasons.push(`${members(w.above_clearance)} known only from records above your clearance`);
+  if (!reasons.length) return 'Withheld: part of this network is withheld from you.';
+  const listed = reasons.length === 1 ? reasons[0] : `${reasons.slice(0, -1).join(', ')} and ${reasons[reasons.length - 1]}`;
+  return `Withheld: the score rests on the whole network, and part of it is withheld from you (${listed}).`;
+}
+
 function Detail({ d, focus, user }: { d: NetworkDetail; focus: string | null; user: User }) {
   return (
     <>
@@ -368,7 +385,7 @@ function Detail({ d, focus, user }: { d: NetworkDetail; focus: string | null; us
                 })}
               </tbody>
             </table>
-          ) : <p class="muted">Withheld: part of this network lies outside your scope.</p>}
+          ) : <p class="muted">{breakdownWithheld(d)}</p>}
         </Section>
         <Section title="4P actions">
           {d.actions?.length ? (
