@@ -21,6 +21,7 @@ intelligence report) is handling C itself.
 from __future__ import annotations
 
 import threading
+import uuid
 
 from toex.ingest import normalise as n
 from toex.reference import table_paths
@@ -61,15 +62,24 @@ def ensure_index(store: Store, *, force: bool = False) -> bool:
         current = fingerprint(store)
         built = store.scalar("SELECT value FROM api_index_state WHERE key = 'fingerprint'")
         if not force and built == current:
+            if build_id(store) is None:  # an index built before build ids: give it one (the caches key on it)
+                store.execute("INSERT INTO api_index_state VALUES ('build', ?) ON CONFLICT (key) DO NOTHING",
+                              [uuid.uuid4().hex])
             return False
         with store.transaction():
             _build(store)
             store.execute(
-                "INSERT INTO api_index_state VALUES ('fingerprint', ?) "
+                "INSERT INTO api_index_state VALUES ('fingerprint', ?), ('build', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [current],
+                [current, uuid.uuid4().hex],
             )
         return True
+
+
+def build_id(store: Store) -> str | None:
+    """The id of the index build a reader sees (new with every rebuild); keys the API's per-build caches."""
+    value = store.scalar("SELECT value FROM api_index_state WHERE key = 'build'")
+    return None if value is None else str(value)
 
 
 def _build(store: Store) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -19,7 +20,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from toex.api.access import User, record_visible, visible_forces
-from toex.api.index import CLASS_RANKS
+from toex.api.index import CLASS_RANKS, build_id
 from toex.ingest.phones import to_e164
 from toex.store import Store
 
@@ -78,6 +79,62 @@ def refresh_tables(store: Store) -> None:
     _TABLES["main"] = frozenset(str(r[0]) for r in store.fetchall(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"))
     _SIMILAR.clear()
+    _BUILD_CACHE.clear()
+
+
+#: Results that change only when the stages run, per (store file, data version, name, key); see :func:`per_build`.
+_BUILD_CACHE: dict[tuple[Any, ...], Any] = {}
+_BUILD_CACHE_MAX = 1024
+
+
+#: The data version each request's store (a cursor) reads, looked up once per request.
+_VERSIONS: weakref.WeakKeyDictionary[Store, tuple[Any, ...] | None] = weakref.WeakKeyDictionary()
+
+
+def data_version(store: Store) -> tuple[Any, ...] | None:
+    """The version of the stages' data a reader sees: the access index build and the last assessment.
+
+    The index is rebuilt (with a new build id) whenever the fingerprint of the ingest, resolve and
+    analyse tables changes; the assessment's tables (scores, safeguarding list) are versioned by its runs.
+    """
+    if store in _VERSIONS:
+        return _VERSIONS[store]
+    version: tuple[Any, ...] | None
+    if not (table_ready(store, "assess_runs") and table_ready(store, "safeguarding_list")):
+        bid = build_id(store)
+        version = None if bid is None else (bid,)
+    else:
+        row = store.fetchall(
+            "SELECT (SELECT value FROM api_index_state WHERE key = 'build'), (SELECT max(finished_at) FROM assess_runs), "
+            "(SELECT count(*) FROM assess_runs), (SELECT count(*) FROM safeguarding_list)")[0]
+        version = None if row[0] is None else tuple(row)
+    _VERSIONS[store] = version
+    return version
+
+
+def access_key(user: User) -> tuple[Any, ...]:
+    """What the record filter of :func:`record_visible` depends on: users with the same key see the same records."""
+    return (user.national, () if user.national else tuple(sorted(user.forces)), user.handling_c, user.clearance_rank)
+
+
+def per_build(store: Store, name: str, key: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()``, cached until the stages' data changes (see :func:`data_version`).
+
+    The cached value is shared between requests: callers must not change it.
+    """
+    if store.path is None:
+        return compute()
+    version = data_version(store)
+    if version is None:
+        return compute()
+    cache_key = (str(store.path), version, name, key)
+    if cache_key in _BUILD_CACHE:
+        return _BUILD_CACHE[cache_key]
+    value = compute()
+    if len(_BUILD_CACHE) >= _BUILD_CACHE_MAX:
+        _BUILD_CACHE.clear()
+    _BUILD_CACHE[cache_key] = value
+    return value
 
 
 def table_ready(store: Store, name: str) -> bool:
@@ -161,6 +218,60 @@ def labels(store: Store, user: User, ids: Iterable[str]) -> dict[str, str]:
     )
     found = {str(e): str(lab) for e, lab in rows}
     return {i: found.get(i, i) for i in wanted}
+
+
+class Access(NamedTuple):
+    """What :func:`access_lookup` found visible: records by (source_id, ref), entities with label and kind."""
+
+    refs: set[tuple[str, str]]
+    labels: dict[str, str]
+    kinds: dict[str, str]
+
+    @property
+    def entities(self) -> set[str]:
+        return set(self.labels)
+
+
+def access_lookup(store: Store, user: User, pairs: Iterable[tuple[str, str]] = (), ids: Iterable[str] = ()) -> Access:
+    """:func:`visible_refs` of ``pairs`` and :func:`visible_entities` (with :func:`labels`) of ``ids``, in one query.
+
+    ``labels`` holds the visible entities only (a label made from their visible records, else the id).
+    """
+    wanted = set(pairs)
+    ents = sorted(set(ids))
+    if not wanted and not ents:
+        return Access(set(), {}, {})
+    ctes: list[str] = []
+    selects: list[str] = []
+    head: list[Any] = []
+    tail: list[Any] = []
+    if wanted:
+        refs = sorted({p[1] for p in wanted})
+        sources = sorted({p[0] for p in wanted})
+        pred, params = record_visible(user, "a")
+        ctes.append(f"a AS MATERIALIZED (SELECT * FROM api_record_access WHERE ref IN {ph(refs)})")
+        head += refs
+        selects.append(f"SELECT DISTINCT 'r' AS k, a.source_id AS x, a.ref AS y, NULL AS z FROM a "
+                       f"WHERE a.source_id IN {ph(sources)} AND {pred}")
+        tail += [*sources, *params]
+    if ents:
+        pred, params = record_visible(user, "b")
+        ctes.append(f"b AS MATERIALIZED (SELECT * FROM api_record_access WHERE entity_id IN {ph(ents)})")
+        head += ents
+        selects.append("SELECT 'e', b.entity_id, mode(b.label) FILTER (WHERE b.label IS NOT NULL AND b.label <> ''), "
+                       f"any_value(b.kind) FROM b WHERE {pred} GROUP BY b.entity_id")
+        tail += params
+    rows = store.fetchall("WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(selects), [*head, *tail])
+    found: set[tuple[str, str]] = set()
+    names: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for k, x, y, z in rows:
+        if k == "r":
+            found.add((str(x), str(y)))
+        else:
+            names[str(x)] = str(y) if y is not None else str(x)
+            kinds[str(x)] = str(z)
+    return Access(found & wanted, names, kinds)
 
 
 def _evidence_pairs(items: Any) -> list[tuple[str, str]]:
@@ -420,8 +531,10 @@ _KIND_TABLE = {"person": "persons", "location": "locations", "object": "objects"
 
 
 def _source_info(store: Store) -> dict[str, Row]:
-    return {str(r["source_id"]): r for r in _rows(
-        store, "SELECT source_id, name AS source_name, owner, kind AS source_kind, classification FROM sources")}
+    """source id -> its name, owner, kind and classification (cached per data version)."""
+    info: dict[str, Row] = per_build(store, "sources", (), lambda: {str(r["source_id"]): r for r in _rows(
+        store, "SELECT source_id, name AS source_name, owner, kind AS source_kind, classification FROM sources")})
+    return info
 
 
 def _records(store: Store, kind: str, pairs: list[tuple[str, str]]) -> list[Row]:
@@ -524,10 +637,12 @@ def entity_links(store: Store, user: User, entity_id: str, limit: int = 500) -> 
         SELECT e.other AS other_id, e.source, e.target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
         FROM e WHERE {evis}
         ORDER BY e.type, other_id LIMIT ?""", [entity_id, *eparams, limit * 4])
-    rows = _visible_edges(store, user, rows)
-    ok = visible_entities(store, user, [r["other_id"] for r in rows])
-    rows = [r for r in rows if r["other_id"] in ok][:limit]
-    names = labels(store, user, [r["other_id"] for r in rows])
+    # the edges' provenance records and the other ends, with their labels, in one look-up
+    acc = access_lookup(store, user, [(str(r["source_id"]), str(r["ref"])) for r in rows if r.get("source_id")],
+                        [r["other_id"] for r in rows])
+    rows = [r for r in rows if (not r.get("source_id") or (str(r["source_id"]), str(r["ref"])) in acc.refs)
+            and r["other_id"] in acc.labels][:limit]
+    names = acc.labels
     return [{**{k: _plain(v) for k, v in r.items()}, "other_label": names.get(r["other_id"], r["other_id"])} for r in rows]
 
 
@@ -541,8 +656,9 @@ def entity_profile(store: Store, user: User, entity_id: str) -> Row | None:
     label, attrs = _attributes(kind, records)
     links = entity_links(store, user, entity_id)
     event_ids = [lk["other_id"] for lk in links if str(lk["other_id"]).startswith(EVENT_PREFIX)]
-    events = _events(store, user, event_ids)
-    places = _places(store, user, [lk["other_id"] for lk in links], events)
+    events = _events(store, user, event_ids, checked=True)
+    places = _places(store, user, [lk["other_id"] for lk in links], events,
+                     names={lk["other_id"]: lk["other_label"] for lk in links})
     if kind == "location" and attrs.get("latitude") is not None:
         places.insert(0, {"latitude": attrs["latitude"], "longitude": attrs["longitude"], "label": label,
                           "kind": attrs.get("kind") or "location", "when": None})
@@ -571,13 +687,14 @@ def entity_profile(store: Store, user: User, entity_id: str) -> Row | None:
             "networks": networks, "places": places, "safeguarding": safeguarding}
 
 
-def _events(store: Store, user: User, event_ids: list[str]) -> list[Row]:
+def _events(store: Store, user: User, event_ids: list[str], checked: bool = False) -> list[Row]:
+    """The events of event node ids; ``checked``: the ids are of visible event nodes already (their one record)."""
     pairs = []
     for eid in event_ids:
         parts = eid.split(":", 2)
         if len(parts) == 3:
             pairs.append((parts[1], parts[2]))
-    ok = visible_refs(store, user, pairs)
+    ok = set(pairs) if checked else visible_refs(store, user, pairs)
     recs = _records(store, "event", sorted(ok))
     out = []
     for r in recs:
@@ -590,11 +707,13 @@ def _events(store: Store, user: User, event_ids: list[str]) -> list[Row]:
     return out
 
 
-def _places(store: Store, user: User, ids: list[str], events: list[Row]) -> list[Row]:
+def _places(store: Store, user: User, ids: list[str], events: list[Row], names: dict[str, str] | None = None) -> list[Row]:
+    """Map points: the located places among ``ids`` (``names``: their labels, when already made) and the events."""
     locs = [i for i in ids if i.startswith("L-")]
     out: list[Row] = []
     if locs:
-        names = labels(store, user, locs)
+        if names is None or any(i not in names for i in locs):
+            names = labels(store, user, locs)
         for row in _rows(store, "SELECT entity_id, latitude, longitude, kind FROM location_entities "
                          "WHERE entity_id IN (SELECT unnest(?::VARCHAR[])) AND latitude IS NOT NULL", [sorted(set(locs))]):
             if row["entity_id"] in names:
@@ -644,12 +763,19 @@ def explain(store: Store, user: User, left: tuple[str, str], right: tuple[str, s
 
 
 # -- graph ------------------------------------------------------------------
-def _graph(store: Store, user: User, node_ids: set[str], edges: list[Row], roles: dict[str, str] | None = None) -> Row:
-    names = labels(store, user, node_ids)
-    ordered = sorted(node_ids)
-    kinds = dict(store.fetchall(f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE entity_id IN {ph(ordered)})
-        SELECT DISTINCT entity_id, kind FROM r""", ordered)) if node_ids else {}
-    nodes = [{"id": n, "kind": kinds.get(n, "event" if n.startswith(EVENT_PREFIX) else "entity"), "label": names.get(n, n),
+def _graph(store: Store, user: User, node_ids: set[str], edges: list[Row], roles: dict[str, str] | None = None,
+           known: Access | None = None) -> Row:
+    """Nodes (label, kind, role) and edges; ``known``: an :func:`access_lookup` of visible ``node_ids`` already made."""
+    names: dict[str, str]
+    kinds: dict[Any, Any]
+    if known is not None and node_ids <= known.entities:
+        names, kinds = known.labels, known.kinds
+    else:
+        names = labels(store, user, node_ids)
+        ordered = sorted(node_ids)
+        kinds = dict(store.fetchall(f"""WITH r AS MATERIALIZED (SELECT * FROM api_record_access WHERE entity_id IN {ph(ordered)})
+            SELECT DISTINCT entity_id, kind FROM r""", ordered)) if node_ids else {}
+    nodes: list[Row] = [{"id": n, "kind": kinds.get(n, "event" if n.startswith(EVENT_PREFIX) else "entity"), "label": names.get(n, n),
               "role": (roles or {}).get(n), "attributes": {}} for n in sorted(node_ids)]
     return {"nodes": nodes, "edges": [{k: _plain(v) for k, v in e.items()} for e in edges]}
 
@@ -769,7 +895,15 @@ class MemberCounts(NamedTuple):
 
 
 def _member_visibility(store: Store, user: User, network_ids: list[str] | None = None) -> dict[str, MemberCounts]:
-    """network -> its :class:`MemberCounts` for the user."""
+    """network -> its :class:`MemberCounts` for the user (every network's, cached per data version and access)."""
+    counts: dict[str, MemberCounts] = per_build(store, "members", access_key(user),
+                                                lambda: _member_visibility_sql(store, user))
+    if network_ids is None:
+        return dict(counts)
+    return {n: counts[n] for n in network_ids if n in counts}
+
+
+def _member_visibility_sql(store: Store, user: User, network_ids: list[str] | None = None) -> dict[str, MemberCounts]:
     pred, params = record_visible(user, "r")
     cleared = replace(user, handling_c=True)
     pred_c, params_c = record_visible(cleared, "r")
@@ -862,14 +996,7 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
         FROM network_members m WHERE m.network_id = ? AND m.entity_id IN (
             SELECT r.entity_id FROM api_member_records r WHERE r.network_id = ? AND {pred})
         ORDER BY m.role, m.entity_id""", [network_id, network_id, *params])
-    names = labels(store, user, [m["entity_id"] for m in members])
     referrals = _nrm_referrals(store, [m["entity_id"] for m in members])
-    ok = visible_refs(store, user, [p for m in members for p in _evidence_pairs(m["evidence"])]
-                      + _evidence_pairs(row["evidence"]) + [p for evs in referrals.values() for ev in evs for p in _evidence_pairs(ev)])
-    out_members = [{"entity_id": m["entity_id"], "kind": m["kind"], "label": names.get(m["entity_id"], m["entity_id"]),
-                    "role": m["role"], "age": m["age"], "safeguarding": m["safeguarding"],
-                    "nrm": any(bool(filter_evidence(store, user, ev, ok)) for ev in referrals.get(m["entity_id"], [])),
-                    "evidence": filter_evidence(store, user, m["evidence"], ok)} for m in members]
     ids = {m["entity_id"] for m in members}
     edges: list[Row] = []
     if ids and table_ready(store, "graph_edges"):
@@ -879,9 +1006,20 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
             SELECT e.source, e.target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
             FROM e WHERE e.node = e.source AND e.other IN {ph(members_sorted)} AND {evis} LIMIT 5000""",
                       [*members_sorted, *members_sorted, *eparams])
-        edges = _visible_edges(store, user, edges)
-    graph = _graph(store, user, ids, edges, {m["entity_id"]: m["role"] for m in members})
-    evidence = network_evidence(store, user, network_id)
+    found = _network_evidence_rows(store, network_id)
+    # every record the page cites (evidence, referrals, edge provenance, events) and the members' labels: one look-up
+    acc = access_lookup(store, user, [p for m in members for p in _evidence_pairs(m["evidence"])]
+                        + _evidence_pairs(row["evidence"]) + [p for evs in referrals.values() for ev in evs for p in _evidence_pairs(ev)]
+                        + [(str(e["source_id"]), str(e["ref"])) for e in edges if e.get("source_id")]
+                        + [(str(r["source_id"]), str(r["ref"])) for r in found], ids)
+    ok, names = acc.refs, acc.labels
+    out_members = [{"entity_id": m["entity_id"], "kind": m["kind"], "label": names.get(m["entity_id"], m["entity_id"]),
+                    "role": m["role"], "age": m["age"], "safeguarding": m["safeguarding"],
+                    "nrm": any(bool(filter_evidence(store, user, ev, ok)) for ev in referrals.get(m["entity_id"], [])),
+                    "evidence": filter_evidence(store, user, m["evidence"], ok)} for m in members]
+    edges = [e for e in edges if not e.get("source_id") or (str(e["source_id"]), str(e["ref"])) in ok]
+    graph = _graph(store, user, ids, edges, {m["entity_id"]: m["role"] for m in members}, known=acc)
+    evidence = [r for r in found if (str(r["source_id"]), str(r["ref"])) in ok][:2000]
     places = [{"latitude": e["latitude"], "longitude": e["longitude"], "label": f"{e['kind'] or 'event'} {e['category'] or ''}".strip(),
                "kind": e["kind"], "when": _iso(e["occurred_from"])} for e in evidence if e["latitude"] is not None]
     timeline = [{"when": _iso(e["occurred_from"]), "kind": e["kind"], "label": e["category"] or e["offence_code"] or e["kind"],
@@ -894,12 +1032,19 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
             "evidence": filter_evidence(store, user, row["evidence"], ok)}
 
 
-def network_evidence(store: Store, user: User, network_id: str) -> list[Row]:
+def _network_evidence_rows(store: Store, network_id: str) -> list[Row]:
+    """A network's evidence events (unfiltered; callers keep the visible)."""
     if not table_ready(store, "network_evidence"):
         return []
-    rows = _rows(store, """SELECT DISTINCT ne.entity_id, ne.source_id, ne.ref, ne.kind, ne.occurred_from, ne.force,
+    return _rows(store, """SELECT DISTINCT ne.entity_id, ne.source_id, ne.ref, ne.kind, ne.occurred_from, ne.force,
                ne.offence_code, ne.category, ne.latitude, ne.longitude
         FROM network_evidence ne WHERE ne.network_id = ? ORDER BY ne.occurred_from LIMIT 5000""", [network_id])
+
+
+def network_evidence(store: Store, user: User, network_id: str) -> list[Row]:
+    rows = _network_evidence_rows(store, network_id)
+    if not rows:
+        return []
     ok = visible_refs(store, user, [(str(r["source_id"]), str(r["ref"])) for r in rows])
     return [r for r in rows if (str(r["source_id"]), str(r["ref"])) in ok][:2000]
 
@@ -910,15 +1055,7 @@ def safeguarding(store: Store, user: User, page: int = 1, page_size: int = 100,
     """One page of the people to safeguard in scope (labels are made for that page only)."""
     if not table_ready(store, "safeguarding_list"):
         return paginate([], page, page_size)
-    pred, params = record_visible(user, "r")
-    rows = _rows(store, f"""WITH v AS (SELECT DISTINCT r.entity_id FROM api_record_access r
-                  WHERE r.entity_id IN (SELECT entity_id FROM safeguarding_list) AND {pred}),
-             routes AS (SELECT network_id, entity_id, any_value(safeguarding) AS route FROM network_members GROUP BY 1, 2)
-        SELECT s.rank, s.entity_id, s.score, s.age, s.network_id, s.indicators, s.is_child,
-               s.nrm_referred, s.home_force, s.home_area, routes.route
-        FROM safeguarding_list s JOIN v USING (entity_id)
-        LEFT JOIN routes ON routes.network_id = s.network_id AND routes.entity_id = s.entity_id
-        ORDER BY s.rank""", params)
+    rows = _safeguarding_rows(store, user)
     total = len(rows)
     rows = rows[(page - 1) * page_size:page * page_size]
     names = labels(store, user, [r["entity_id"] for r in rows])
@@ -935,6 +1072,23 @@ def safeguarding(store: Store, user: User, page: int = 1, page_size: int = 100,
                     "home_force": r["home_force"] if user.in_scope_force(r["home_force"]) else None,
                     "home_area": r["home_area"] if user.in_scope_force(r["home_force"]) else None})
     return {"items": out, "total": total, "page": page, "page_size": page_size}
+
+
+def _safeguarding_rows(store: Store, user: User) -> list[Row]:
+    """The safeguarding list in the user's scope, by rank (cached per data version and access; do not change)."""
+    def compute() -> list[Row]:
+        pred, params = record_visible(user, "r")
+        return _rows(store, f"""WITH v AS (SELECT DISTINCT r.entity_id FROM api_record_access r
+                      WHERE r.entity_id IN (SELECT entity_id FROM safeguarding_list) AND {pred}),
+                 routes AS (SELECT network_id, entity_id, any_value(safeguarding) AS route FROM network_members GROUP BY 1, 2)
+            SELECT s.rank, s.entity_id, s.score, s.age, s.network_id, s.indicators, s.is_child,
+                   s.nrm_referred, s.home_force, s.home_area, routes.route
+            FROM safeguarding_list s JOIN v USING (entity_id)
+            LEFT JOIN routes ON routes.network_id = s.network_id AND routes.entity_id = s.entity_id
+            ORDER BY s.rank""", params)
+
+    rows: list[Row] = per_build(store, "safeguarding", access_key(user), compute)
+    return rows
 
 
 def partly(counts: MemberCounts) -> str:
@@ -968,8 +1122,8 @@ def alerts(store: Store, user: User, all_counts: dict[str, MemberCounts] | None 
         if d.get("entity_id"):
             wanted.add(str(d["entity_id"]))
         pairs += _evidence_pairs(d.get("evidence"))
-    seen = visible_entities(store, user, wanted)
-    ok_refs = visible_refs(store, user, pairs)
+    acc = access_lookup(store, user, pairs, wanted)
+    seen, ok_refs = acc.entities, acc.refs
     if all_counts is None:
         all_counts = _member_visibility(store, user) if table_ready(store, "network_members") else {}
     for r in rows:
@@ -1010,9 +1164,10 @@ def alerts(store: Store, user: User, all_counts: dict[str, MemberCounts] | None 
 
 
 def forces(store: Store) -> list[Row]:
-    return [{k: _plain(v) for k, v in r.items()} for r in _rows(
+    rows: list[Row] = per_build(store, "forces", (), lambda: [{k: _plain(v) for k, v in r.items()} for r in _rows(
         store, "SELECT force_id, name, short_name, region_id, CAST(latitude AS DOUBLE) AS latitude, "
-        "CAST(longitude AS DOUBLE) AS longitude FROM ref_forces ORDER BY force_id")]
+        "CAST(longitude AS DOUBLE) AS longitude FROM ref_forces ORDER BY force_id")])
+    return [dict(r) for r in rows]
 
 
 def regions(store: Store) -> list[Row]:
@@ -1042,11 +1197,7 @@ def picture(store: Store, user: User) -> Row:
         for f in ([d.get("force")] if d.get("force") else []) + list(d.get("forces") or []):
             per_force.setdefault(str(f), Counter())["alerts"] += 1
     if table_ready(store, "safeguarding_list"):
-        pred, params = record_visible(user, "r")
-        for force, count in store.fetchall(
-                f"""SELECT s.home_force, count(*) FROM safeguarding_list s WHERE s.entity_id IN (
-                    SELECT r.entity_id FROM api_record_access r
-                    WHERE r.entity_id IN (SELECT entity_id FROM safeguarding_list) AND {pred}) GROUP BY 1""", params):
+        for force, count in Counter(r["home_force"] for r in _safeguarding_rows(store, user)).items():
             if force and user.in_scope_force(str(force)):
                 per_force.setdefault(str(force), Counter())["safeguarding"] += int(count)
     fs = [f for f in forces(store) if user.in_scope_force(f["force_id"])]
