@@ -1,14 +1,29 @@
-"""API benchmarks: search latency (p50/p95) and a bounded load test of concurrent analysts.
+"""API benchmarks: search latency, a bounded load test of concurrent analysts, and capacity.
 
 Runs against a *copy* of a store made by the pipeline (synth -> ingest ->
 resolve -> analyse -> assess), served by ``toex serve`` on loopback in a
 child process, so the figures include HTTP, auth, access control and audit.
 
-    python scripts/bench_api.py --store toex-demo/toex.duckdb                 # both parts
-    python scripts/bench_api.py --store ... --search-only --queries 400
-    python scripts/bench_api.py --store ... --users 20 --duration 90
+Three parts:
 
-Prints the figures as a Markdown table (docs/benchmarks.md, "API").
+1. search: sequential searches of each kind by one force and one national analyst;
+2. load: ``--users`` concurrent analysts for ``--duration`` seconds. An analyst
+   searches a person and opens the profile of the top hit; 30% of the time also
+   searches a phone, vehicle or postcode, 25% opens a network, 10% the threat
+   picture. Between two requests the analyst *thinks* (reads the profile,
+   decides the next click) for a time drawn uniformly from ``--think MIN MAX``,
+   1-5 s by default (locust's usual ``between(1, 5)``). p50/p95/p99 latency,
+   errors, and the server's CPU ms per request;
+3. capacity: the same mix with no think time from ``--capacity-clients``
+   clients for ``--capacity-seconds``: the request rate the server sustains
+   (requests/s) and its CPU ms per request, i.e. the headroom over part 2.
+
+    python scripts/bench_api.py --store toex-demo/toex.duckdb                 # every part
+    python scripts/bench_api.py --store ... --search-only --queries 400
+    python scripts/bench_api.py --store ... --load-only --users 20 --duration 90 --think 1 5
+    python scripts/bench_api.py --store ... --load-only --seconds 20 --capacity-seconds 10   # a quick check
+
+Prints the figures as Markdown tables (docs/benchmarks.md, "API").
 """
 
 from __future__ import annotations
@@ -157,11 +172,11 @@ async def search_bench(base: str, user: str, queries: dict[str, list[Any]], n: i
     return out
 
 
-async def analyst(base: str, user: str, queries: dict[str, list[Any]], until: float, seed: int,
-                  results: dict[str, list[float]], errors: list[str], think: tuple[float, float] = (0.05, 0.3)) -> None:
+async def analyst(base: str, headers: dict[str, str], queries: dict[str, list[Any]], until: float, seed: int,
+                  results: dict[str, list[float]], errors: list[str], think: tuple[float, float] = (1.0, 5.0)) -> None:
+    """One analyst's session (signed in: ``headers``) until ``until``; ``think`` seconds (uniform) after every request."""
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        headers = await login(client, user)
 
         async def call(kind: str, path: str, params: dict[str, Any] | None = None) -> Any:
             t = time.perf_counter()
@@ -176,22 +191,57 @@ async def analyst(base: str, user: str, queries: dict[str, list[Any]], until: fl
                 return None
             return r.json() if r.status_code == 200 else None
 
+        async def think_time() -> None:
+            pause = rng.uniform(*think)
+            if pause > 0:
+                await asyncio.sleep(min(pause, max(0.0, until - time.time())))
+
         nets = await call("networks", "/api/v1/networks", {"page_size": 20})
         net_ids = [n["network_id"] for n in (nets or {}).get("items", [])]
+        await think_time()
         while time.time() < until:
             q, dob = rng.choice(queries["person"])
             hits = await call("search", "/api/v1/search", {"q": q, "type": "person", **({"dob": dob} if dob else {})})
             items = (hits or {}).get("items", [])
-            if items:
+            await think_time()
+            if items and time.time() < until:
                 await call("profile", f"/api/v1/entities/{items[0]['entity_id']}")
-            if rng.random() < 0.3:
+                await think_time()
+            if rng.random() < 0.3 and time.time() < until:
                 kind = rng.choice(["phone", "vehicle", "postcode"])
                 await call("search", "/api/v1/search", {"q": rng.choice(queries[kind]), "type": kind})
-            if net_ids and rng.random() < 0.25:
+                await think_time()
+            if net_ids and rng.random() < 0.25 and time.time() < until:
                 await call("network", f"/api/v1/networks/{rng.choice(net_ids)}")
-            if rng.random() < 0.1:
+                await think_time()
+            if rng.random() < 0.1 and time.time() < until:
                 await call("picture", "/api/v1/picture")
-            await asyncio.sleep(rng.uniform(*think))  # think time
+                await think_time()
+
+
+def run_mix(base: str, users: list[str], queries: dict[str, list[Any]], seconds: float, seed: int,
+            think: tuple[float, float], pid: int) -> tuple[dict[str, list[float]], list[str], float, float]:
+    """The analysts' mix from ``users`` (one client each) for ``seconds``: latencies, errors, elapsed s, server CPU s.
+
+    Everyone signs in before the timed part (password hashing is slow on purpose and is not a consultation).
+    """
+    results: dict[str, list[float]] = {}
+    errors: list[str] = []
+
+    async def sign_in() -> list[dict[str, str]]:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            return [await login(client, u) for u in users]
+
+    signed = asyncio.run(sign_in())
+    until = time.time() + seconds
+
+    async def run() -> None:
+        await asyncio.gather(*(analyst(base, h, queries, until, seed + i, results, errors, think)
+                               for i, h in enumerate(signed)))
+
+    started, cpu = time.time(), cpu_seconds(pid)
+    asyncio.run(run())
+    return results, errors, time.time() - started, cpu_seconds(pid) - cpu
 
 
 def table(rows: list[tuple[str, list[float]]]) -> str:
@@ -206,17 +256,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, required=True, help="Store made by the pipeline (copied, not changed).")
     parser.add_argument("--users", type=int, default=20, help="Concurrent analysts in the load test.")
-    parser.add_argument("--duration", type=float, default=90.0, help="Load test length in seconds.")
+    parser.add_argument("--duration", "--seconds", type=float, default=90.0, help="Load test length in seconds.")
     parser.add_argument("--queries", type=int, default=200, help="Search queries per kind in the search benchmark.")
     parser.add_argument("--search-only", action="store_true")
     parser.add_argument("--load-only", action="store_true", help="Skip the sequential search part.")
-    parser.add_argument("--think", type=float, nargs=2, default=(0.05, 0.3), metavar=("MIN", "MAX"),
-                        help="Think time in seconds between an analyst's rounds (default 0.05 0.3).")
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 5.0), metavar=("MIN", "MAX"),
+                        help="Think time in seconds between an analyst's requests, uniform (default 1 5).")
+    parser.add_argument("--capacity-seconds", type=float, default=30.0,
+                        help="Length of the capacity run (no think time); 0 skips it.")
+    parser.add_argument("--capacity-clients", type=int, default=8,
+                        help="Concurrent clients of the capacity run (each sends its next request at once).")
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads of the server.")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
+    if args.think[0] < 0 or args.think[1] < args.think[0]:
+        parser.error("--think MIN MAX: need 0 <= MIN <= MAX")
+    if args.users < 1 or args.capacity_clients < 1 or args.duration <= 0 or args.capacity_seconds < 0:
+        parser.error("--users and --capacity-clients must be at least 1, --duration above 0, --capacity-seconds 0 or more")
     with tempfile.TemporaryDirectory(prefix="toex-bench-api-") as tmp:
-        store, users, queries = prepare(args.store, Path(tmp), args.users, args.seed)
+        if not args.store.is_file():
+            raise SystemExit(f"no store at {args.store}")
+        store, users, queries = prepare(args.store, Path(tmp), max(args.users, args.capacity_clients), args.seed)
         index_s, counts, _ = queries.pop("_meta")
         print(f"store: {counts}; access/search index built in {index_s:.1f} s")
         port = free_port()
@@ -235,27 +295,32 @@ def main() -> None:
                 print(table([(f"search {k}", v) for k, v in res.items()]
                             + [("search all kinds", [x for v in res.values() for x in v])]))
             if not args.search_only:
-                results: dict[str, list[float]] = {}
-                errors: list[str] = []
-                until = time.time() + args.duration
-
-                async def run() -> None:
-                    await asyncio.gather(*(analyst(base, u, queries, until, args.seed + i, results, errors,
-                                                   tuple(args.think))
-                                           for i, (u, _s) in enumerate(users)))
-
-                started, cpu = time.time(), cpu_seconds(proc.pid)
-                asyncio.run(run())
-                elapsed = time.time() - started
+                names = [u for u, _s in users]
+                think = (float(args.think[0]), float(args.think[1]))
+                results, errors, elapsed, used = run_mix(base, names[:args.users], queries, args.duration, args.seed,
+                                                         think, proc.pid)
                 every = [x for v in results.values() for x in v]
-                used = cpu_seconds(proc.pid) - cpu
-                print(f"\nLoad: {len(users)} concurrent analysts for {elapsed:.0f} s, think time "
-                      f"{args.think[0]}-{args.think[1]} s ({len(every) / elapsed:.1f} requests/s), errors: {len(errors)}; "
-                      f"server CPU {used * 1000 / max(1, len(every)):.1f} ms per request ({used / elapsed:.2f} cores); "
+                print(f"\nLoad: {args.users} concurrent analysts for {elapsed:.0f} s, think time "
+                      f"{think[0]:g}-{think[1]:g} s between requests ({len(every) / elapsed:.1f} requests/s), "
+                      f"errors: {len(errors)}; server CPU {used * 1000 / max(1, len(every)):.1f} ms per request "
+                      f"({used / elapsed:.2f} cores); p95 {pct(every, 95):.0f} ms "
+                      f"(target under 300 ms: {'met' if pct(every, 95) < 300 and not errors else 'not met'}); "
                       f"load average {load_average()}")
                 print(table(sorted(results.items()) + [("all requests", every)]))
                 if errors:
                     print("errors:", sorted(set(errors))[:10])
+                if args.capacity_seconds > 0:
+                    results, errors, elapsed, used = run_mix(base, names[:args.capacity_clients], queries,
+                                                             args.capacity_seconds, args.seed + 1000, (0.0, 0.0),
+                                                             proc.pid)
+                    every = [x for v in results.values() for x in v]
+                    print(f"\nCapacity: the same mix with no think time, {args.capacity_clients} clients for "
+                          f"{elapsed:.0f} s: {len(every) / elapsed:.1f} requests/s sustained, errors: {len(errors)}; "
+                          f"server CPU {used * 1000 / max(1, len(every)):.1f} ms per request "
+                          f"({used / elapsed:.2f} cores); load average {load_average()}")
+                    print(table(sorted(results.items()) + [("all requests", every)]))
+                    if errors:
+                        print("errors:", sorted(set(errors))[:10])
         finally:
             proc.terminate()
             proc.wait(timeout=30)
