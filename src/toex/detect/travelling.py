@@ -4,7 +4,8 @@ across several forces in short sprees.
 Method:
 1. the co-offending graph (``co-offending`` edges: suspects/offenders of one
    offence) is split into connected components; components larger than
-   ``max_group_size`` are split again with Leiden;
+   ``max_group_size`` are split with Leiden, again until every block is small
+   enough (a block that will not split is dropped: not a group);
 2. a group's *joint offences* are the offences with two or more of its members;
 3. joint offences no more than ``spree_gap_days`` apart form one spree;
 4. a group is written when its joint offences cover ``min_forces`` forces and
@@ -66,18 +67,33 @@ def _groups(engine: Engine, cfg: TravelConfig) -> list[list[str]]:
     index = {n: i for i, n in enumerate(names)}
     g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in pairs])
     g.es["weight"] = [float(n) for _, _, n in pairs]
-    out: list[list[str]] = []
-    for comp in g.connected_components():
-        if len(comp) < 2:
+    return [[names[v] for v in block] for block in bounded_blocks(g, cfg.max_group_size)]
+
+
+def bounded_blocks(g: ig.Graph, max_size: int, depth: int = 8) -> list[list[int]]:
+    """Groups of 2 to ``max_size`` vertices: connected components, and larger ones split with Leiden.
+
+    A block Leiden leaves larger than ``max_size`` is split again (up to ``depth``
+    times); one that will not split (a dense mass of co-offending, such as a
+    national component chained through many unrelated offences) is not a group.
+    """
+    out: list[list[int]] = []
+    pending = [(list(comp), 0) for comp in g.connected_components() if len(comp) >= 2]
+    while pending:
+        block, level = pending.pop()
+        if len(block) <= max_size:
+            out.append(sorted(block))
             continue
-        if len(comp) <= cfg.max_group_size:
-            out.append([names[v] for v in comp])
+        if level >= depth:
             continue
-        sub = g.subgraph(comp)
+        sub = g.subgraph(block)
         part = leidenalg.find_partition(sub, leidenalg.ModularityVertexPartition, weights="weight", seed=7)
-        for block in part:
-            if len(block) >= 2:
-                out.append([names[comp[v]] for v in block])
+        if len(part) < 2:
+            continue
+        for piece in part:
+            if len(piece) >= 2:
+                pending.append(([block[v] for v in piece], level + 1))
+    out.sort()
     return out
 
 
