@@ -530,6 +530,11 @@ _KIND_TABLE = {"person": "persons", "location": "locations", "object": "objects"
                "event": "events"}
 
 
+#: Up to this many records, :func:`_records` looks each (source_id, ref) up by equality (3-5 ms on the medium
+#: store, against 8-18 ms for the IN lists, which read more row groups); above it the IN lists are cheaper.
+_FEW_PAIRS = 8
+
+
 def _source_info(store: Store) -> dict[str, Row]:
     """source id -> its name, owner, kind and classification (cached per data version)."""
     info: dict[str, Row] = per_build(store, "sources", (), lambda: {str(r["source_id"]): r for r in _rows(
@@ -541,11 +546,17 @@ def _records(store: Store, kind: str, pairs: list[tuple[str, str]]) -> list[Row]
     if not pairs:
         return []
     wanted = set(pairs)
-    sources = sorted({p[0] for p in wanted})
-    refs = sorted({p[1] for p in wanted})
-    rows = [r for r in _rows(store, f"""SELECT t.* FROM {_KIND_TABLE[kind]} t
-        WHERE t.source_id IN {ph(sources)} AND t.ref IN {ph(refs)}
-        ORDER BY t.source_id, t.ref""", [*sources, *refs]) if (r["source_id"], r["ref"]) in wanted]
+    if len(wanted) <= _FEW_PAIRS:  # a few records (most entities): one zone-map probe per pair
+        ordered = sorted(wanted)
+        where = " OR ".join(["(t.source_id = ? AND t.ref = ?)"] * len(ordered))
+        args: list[Any] = [x for pair in ordered for x in pair]
+    else:
+        sources = sorted({p[0] for p in wanted})
+        refs = sorted({p[1] for p in wanted})
+        where = f"t.source_id IN {ph(sources)} AND t.ref IN {ph(refs)}"
+        args = [*sources, *refs]
+    rows = [r for r in _rows(store, f"""SELECT t.* FROM {_KIND_TABLE[kind]} t WHERE {where}
+        ORDER BY t.source_id, t.ref""", args) if (r["source_id"], r["ref"]) in wanted]
     info = _source_info(store)
     out = []
     for row in rows:
