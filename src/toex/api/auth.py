@@ -128,8 +128,11 @@ def load_user(store: Store, username: str) -> User | None:
         "WHERE username = ? AND NOT disabled",
         [username],
     ).fetchone()
-    if row is None:
-        return None
+    return None if row is None else _user(store, row)
+
+
+def _user(store: Store, row: tuple[Any, ...]) -> User:
+    """A :class:`User` from (username, display_name, role, scope_kind, scope_id, clearance, handling_c)."""
     forces = _force_rows(store)
     kind, sid = str(row[3]), row[4]
     scoped = scope_forces(forces, kind, sid)
@@ -181,12 +184,14 @@ def login(store: Store, username: str, password: str, client: str, *, session_ho
 
 
 def session_user(store: Store, token: str) -> User | None:
-    """The user of a live (unexpired, unrevoked) session, or None."""
+    """The enabled user of a live (unexpired, unrevoked) session, or None (one statement per request)."""
     row = store.execute(
-        "SELECT username FROM sessions WHERE token_hash = ? AND NOT revoked AND expires_at > ?",
+        "SELECT u.username, u.display_name, u.role, u.scope_kind, u.scope_id, u.clearance, u.handling_c "
+        "FROM sessions s JOIN users u ON u.username = s.username "
+        "WHERE s.token_hash = ? AND NOT s.revoked AND s.expires_at > ? AND NOT u.disabled",
         [token_hash(token), now()],
     ).fetchone()
-    return None if row is None else load_user(store, str(row[0]))
+    return None if row is None else _user(store, row)
 
 
 def logout(store: Store, token: str) -> None:
