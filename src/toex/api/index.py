@@ -61,7 +61,7 @@ def ensure_index(store: Store, *, force: bool = False) -> bool:
     with _lock:
         current = fingerprint(store)
         built = store.scalar("SELECT value FROM api_index_state WHERE key = 'fingerprint'")
-        if not force and built == current:
+        if not force and built == current and store.table_exists("api_network_edges"):
             if build_id(store) is None:  # an index built before build ids: give it one (the caches key on it)
                 store.execute("INSERT INTO api_index_state VALUES ('build', ?) ON CONFLICT (key) DO NOTHING",
                               [uuid.uuid4().hex])
@@ -202,6 +202,15 @@ def _build(store: Store) -> None:
         """CREATE OR REPLACE TABLE api_member_records AS
         SELECT DISTINCT m.network_id, m.entity_id, r.forces, r.handling_c, r.class_rank
         FROM network_members m JOIN api_record_access r ON r.entity_id = m.entity_id"""
+    )
+    # The edges between the members of each network (the link chart of a network view), by network.
+    store.execute(
+        """CREATE OR REPLACE TABLE api_network_edges AS
+        WITH m AS (SELECT DISTINCT network_id, entity_id FROM network_members)
+        SELECT m1.network_id, a.source, a.target, a.type, a.since, a.until, a.grading, a.source_id, a.ref
+        FROM m m1 JOIN api_adjacency a ON a.node = m1.entity_id AND a.node = a.source
+        JOIN m m2 ON m2.network_id = m1.network_id AND m2.entity_id = a.other
+        ORDER BY 1"""
     )
     # ART indexes for the look-ups of one request (a few dozen scattered ids out of millions of rows);
     # queries select by the indexed column in a MATERIALIZED CTE first, so the index is used.

@@ -1010,7 +1010,13 @@ def network_detail(store: Store, user: User, network_id: str) -> Row | None:
     referrals = _nrm_referrals(store, [m["entity_id"] for m in members])
     ids = {m["entity_id"] for m in members}
     edges: list[Row] = []
-    if ids and table_ready(store, "graph_edges"):
+    if ids and table_ready(store, "api_network_edges"):  # precomputed with the index: edges between members
+        evis, eparams = _edge_visible_sql(user, "e")
+        edges = _rows(store, f"""SELECT e.source, e.target, e.type, e.since, e.until, e.grading, e.source_id, e.ref
+            FROM api_network_edges e WHERE e.network_id = ? AND list_contains(?::VARCHAR[], e.source)
+              AND list_contains(?::VARCHAR[], e.target) AND {evis} LIMIT 5000""",
+                      [network_id, sorted(ids), sorted(ids), *eparams])
+    elif ids and table_ready(store, "graph_edges"):
         evis, eparams = _edge_visible_sql(user, "e")
         members_sorted = sorted(ids)
         edges = _rows(store, f"""WITH e AS MATERIALIZED (SELECT * FROM api_adjacency WHERE node IN {ph(members_sorted)})
