@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench fuzz audit setup system-deps clean
+.PHONY: demo test lint typecheck unit bench bench-national fuzz audit setup system-deps clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ unit:
 ## Benchmarks (print their figures; see docs/benchmarks.md).
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+## The national dataset end to end (about 25-35 minutes on 2 cores, 12 GB of memory).
+bench-national: setup
+	bash scripts/bench_national.sh
 
 ## Coverage-guided fuzzing of the input parsers, one minute per target.
 fuzz: setup
