@@ -12,8 +12,10 @@ Three parts:
    searches a phone, vehicle or postcode, 25% opens a network, 10% the threat
    picture. Between two requests the analyst *thinks* (reads the profile,
    decides the next click) for a time drawn uniformly from ``--think MIN MAX``,
-   1-5 s by default (locust's usual ``between(1, 5)``). p50/p95/p99 latency,
-   errors, and the server's CPU ms per request;
+   1-5 s by default (locust's usual ``between(1, 5)``); everyone signs in
+   first, then the analysts arrive spread over one think time (their first
+   request is the network list). p50/p95/p99 latency, errors, and the
+   server's CPU ms per request;
 3. capacity: the same mix with no think time from ``--capacity-clients``
    clients for ``--capacity-seconds``: the request rate the server sustains
    (requests/s) and its CPU ms per request, i.e. the headroom over part 2.
@@ -196,6 +198,7 @@ async def analyst(base: str, headers: dict[str, str], queries: dict[str, list[An
             if pause > 0:
                 await asyncio.sleep(min(pause, max(0.0, until - time.time())))
 
+        await think_time()  # analysts arrive spread over the first think time, not all at the same instant
         nets = await call("networks", "/api/v1/networks", {"page_size": 20})
         net_ids = [n["network_id"] for n in (nets or {}).get("items", [])]
         await think_time()
