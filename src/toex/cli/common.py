@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 import typer
 from rich.console import Console
@@ -46,34 +46,37 @@ def settings(store: Path | None = None, engine: str | None = None) -> Settings:
     return load_settings(store=store, engine=check_engine(engine))
 
 
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+_H = TypeVar("_H", bound=_Closable)
+
+
 @contextmanager
-def opened_engine(store: Path | None, engine: str | None) -> Iterator[Engine]:
+def _opened(open_handle: Callable[[], _H]) -> Iterator[_H]:
+    """Open a handle, turning toex errors into a one-line message and exit code 1; close it after the block."""
+    try:
+        handle = open_handle()
+    except ToexError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+def opened_engine(store: Path | None, engine: str | None) -> AbstractContextManager[Engine]:
     """Open the engine the options (or settings) name, turning toex errors into a one-line message and exit code 1."""
     cfg = settings(store, engine)
-    try:
-        handle = get_engine(cfg)
-    except ToexError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    try:
-        yield handle
-    finally:
-        handle.close()
+    return _opened(lambda: get_engine(cfg))
 
 
-@contextmanager
-def opened_store(store: Path | None, *, read_only: bool = False) -> Iterator[Store]:
+def opened_store(store: Path | None, *, read_only: bool = False) -> AbstractContextManager[Store]:
     """Open the store, turning toex errors into a one-line message and exit code 1."""
     cfg = settings(store)
-    try:
-        handle = open_store(cfg.store, read_only=read_only)
-    except ToexError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    try:
-        yield handle
-    finally:
-        handle.close()
+    return _opened(lambda: open_store(cfg.store, read_only=read_only))
 
 
 def fail(message: str) -> typer.Exit:
