@@ -137,11 +137,18 @@ def phone() -> PersonComparison:
     ), else_label="no phone shared")
 
 
+#: A record with no home address to compare: neither a (UK) postcode nor a street address (number, street, town).
+_NO_HOME = "(len(postcodes_{s}) = 0 AND len(streets_{s}) = 0)"
+
+
 def address() -> PersonComparison:
-    """Home addresses (resides-at, stays-at): same building (postcode + number/name), same postcode, or neither."""
-    return PersonComparison("address", "Shared address", "len(postcodes_l) = 0 OR len(postcodes_r) = 0", (
+    """Home addresses (resides-at, stays-at): same building (postcode + number/name), same postcode, same street
+    address (number, street and town, when a postcode is missing or not a UK one), or none shared."""
+    return PersonComparison("address", "Shared address", f"{_NO_HOME.format(s='l')} OR {_NO_HOME.format(s='r')}", (
         Level("same building", "list_has_any(buildings_l, buildings_r)"),
         Level("same postcode", "list_has_any(postcodes_l, postcodes_r)"),
+        Level("same street address (number, street, town), no postcode to compare",
+              "list_has_any(streets_l, streets_r)"),
     ), else_label="no address shared")
 
 

@@ -12,7 +12,10 @@ Columns (``person_features``):
   surname, its words and alias surnames;
 - date of birth parts, sex (M/F only), PNC id normalised;
 - ``phones`` (E.164), ``postcodes`` and ``buildings`` (postcode + building
-  number/name) from the person's links to phone objects and home locations.
+  number/name) from the person's links to phone objects and home locations;
+  ``streets`` (building number + first street word + town, :func:`text.street_address_key`)
+  of the same homes, with or without a postcode (an intelligence report's address,
+  an address abroad whose postcode is not a UK one).
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ VARIANTS = "__rs_name_variants"
 
 #: A name (forename + surname) carried by more records than this is never a block on its own.
 RARE_NAME = 40
+
+#: The columns of ``person_features``, in the order :func:`build_features` fills them.
+COLUMNS: tuple[str, ...] = (
+    "unique_id", "source_id", "ref", "fn", "fn1", "fn1_key", "fn_keys", "sn", "sn_key", "sn_keys",
+    "dob", "dob_year", "dob_month", "dob_day", "sex", "pnc", "phones", "postcodes", "buildings", "streets",
+)
 
 #: Link roles that tie a person to a phone, and to a home-like address.
 PHONE_ROLES: tuple[str, ...] = ("uses", "keeper", "holds")
@@ -129,7 +138,8 @@ def _name_keys_sql() -> str:
 
 
 def _links_sql() -> str:
-    """Per person record: phones and home postcodes/buildings from its source's links."""
+    """Per person record: phones and home postcodes/buildings/street addresses from its source's links.
+    A home with no (UK) postcode still gives its street address (number, street, town)."""
     phone_roles = ", ".join(f"'{r}'" for r in PHONE_ROLES)
     home_roles = ", ".join(f"'{r}'" for r in HOME_ROLES)
     addr = text.address_text("l.address")
@@ -139,16 +149,21 @@ def _links_sql() -> str:
             FROM links k JOIN objects o ON o.source_id = k.source_id AND o.ref = k.to_ref
             WHERE k.role IN ({phone_roles}) AND o.kind = 'phone' AND o.value IS NOT NULL
             GROUP BY ALL
-        ), home AS (
-            SELECT k.source_id, k.from_ref AS ref, list_distinct(list(l.postcode)) AS postcodes,
-                   list_distinct(list({text.building_key(addr, 'l.postcode')})) AS buildings
+        ), home_keys AS (
+            SELECT k.source_id, k.from_ref AS ref, l.postcode, {text.building_key(addr, 'l.postcode')} AS building,
+                   {text.street_address_key(addr, 'l.town')} AS street
             FROM links k JOIN locations l ON l.source_id = k.source_id AND l.ref = k.to_ref
-            WHERE k.role IN ({home_roles}) AND l.postcode IS NOT NULL
+            WHERE k.role IN ({home_roles})
+        ), home AS (
+            SELECT source_id, ref, list_distinct(list(postcode) FILTER (WHERE postcode IS NOT NULL)) AS postcodes,
+                   list_distinct(list(building) FILTER (WHERE building IS NOT NULL)) AS buildings,
+                   list_distinct(list(street) FILTER (WHERE street IS NOT NULL)) AS streets
+            FROM home_keys WHERE postcode IS NOT NULL OR street IS NOT NULL
             GROUP BY ALL
         )
         SELECT coalesce(p.source_id, h.source_id) AS source_id, coalesce(p.ref, h.ref) AS ref,
                coalesce(p.phones, []) AS phones, coalesce(h.postcodes, []) AS postcodes,
-               coalesce(h.buildings, []) AS buildings
+               coalesce(h.buildings, []) AS buildings, coalesce(h.streets, []) AS streets
         FROM phone p FULL JOIN home h ON p.source_id = h.source_id AND p.ref = h.ref"""
 
 
@@ -162,13 +177,12 @@ def build_features(store: Store, known: bool = False) -> int:
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_links AS {_links_sql()}")
     store.execute(f"DELETE FROM {FEATURES}")
     store.execute(f"""
-        INSERT INTO {FEATURES}
+        INSERT INTO {FEATURES} ({", ".join(COLUMNS)})
         SELECT b.unique_id, b.source_id, b.ref, b.fn, b.fn_tokens[1] AS fn1,
                coalesce(vf.key, b.fn_tokens[1]) AS fn1_key, coalesce(kf.keys, []) AS fn_keys,
                b.sn, coalesce(vs.key, b.sn) AS sn_key, coalesce(ks.keys, []) AS sn_keys,
                b.dob, b.dob_year, b.dob_month, b.dob_day, b.sex, b.pnc,
-               coalesce(k.phones, []), coalesce(k.postcodes, []),
-               list_filter(coalesce(k.buildings, []), lambda x: x IS NOT NULL)
+               coalesce(k.phones, []), coalesce(k.postcodes, []), coalesce(k.buildings, []), coalesce(k.streets, [])
         FROM __rs_base b
         LEFT JOIN {VARIANTS} vf ON vf.token = b.fn_tokens[1]
         LEFT JOIN {VARIANTS} vs ON vs.token = b.sn
@@ -185,10 +199,10 @@ def match_sql() -> str:
     """``person_features`` plus the blocking keys (never compared, so ``toex explain`` does not need them):
     ``sn1_key`` canonical first word of the surname (a swapped 'Smith / Adam Oliver' has forename 'smith'
     and surname word 'adam'), ``fn1_ph``/``sn_ph`` phonetic keys (typos and spellings in both names),
-    ``bld1``/``ph1`` one home building and one phone (shared by records of one person), ``nm_rare``/``ph_rare``
-    the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it (``nm_count`` records carry
-    the canonical name): a record with no date of
-    birth is compared on its name alone only when the name is rare enough to mean something."""
+    ``bld1``/``ph1``/``st1`` one home building, one phone and one home street address (shared by records of one
+    person), ``nm_rare``/``ph_rare`` the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it
+    (``nm_count`` records carry the canonical name): a record with no date of birth is compared on its name alone
+    only when the name is rare enough to mean something."""
     sn1 = f"{text.tokens('f.sn')}[1]"
     return f"""
         WITH names AS (
@@ -197,7 +211,8 @@ def match_sql() -> str:
             SELECT name, {text.sound('name')} AS ph FROM names
         ), k AS (
             SELECT f.*, coalesce(v.key, {sn1}) AS sn1_key, pf.ph AS fn1_ph, ps.ph AS sn_ph,
-                   list_min(f.buildings) AS bld1, list_min(f.phones) AS ph1
+                   list_min(f.buildings) AS bld1, list_min(f.phones) AS ph1,
+                   list_min(f.streets) AS st1
             FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
             LEFT JOIN sounds pf ON pf.name = f.fn1 LEFT JOIN sounds ps ON ps.name = f.sn
         )

@@ -86,6 +86,16 @@ def building_key(addr: str, postcode: str) -> str:
     return f"CASE WHEN {postcode} IS NOT NULL AND {part} IS NOT NULL THEN {postcode} || '|' || {part} END"
 
 
+def street_address_key(addr: str, town: str) -> str:
+    """'27|victoria|ipswich' (building number + first street word + folded town) from a folded address and a raw
+    town: the same street address with no postcode to compare (an intelligence report, an address abroad).
+    NULL unless all three are known (a number and a street with no town recur across the country)."""
+    town_key = f"NULLIF(replace({fold(town)}, ' ', ''), '')"
+    number, street = number_of(addr), street_key_of(addr)
+    return (f"CASE WHEN {number} IS NOT NULL AND {street} IS NOT NULL AND {town_key} IS NOT NULL "
+            f"THEN {number} || '|' || {street} || '|' || {town_key} END")
+
+
 def company_name_key(expr: str) -> str:
     """Company name without legal form, punctuation or 'the'/'and': 'The Acme Cars Ltd.' -> 'acme cars'."""
     words = f"list_filter({tokens(fold(expr))}, lambda w: NOT list_contains({list(LEGAL_SUFFIXES)!r}, w))"

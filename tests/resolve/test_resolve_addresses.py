@@ -1,0 +1,96 @@
+"""Home addresses with no (UK) postcode as evidence: ingest keeps them, features key them, the address
+comparison and a blocking rule read them (hand-written hard cases, no model needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import write_source
+from tests.resolve.conftest import person
+
+from toex.ingest import ingest, plan
+from toex.resolve import features
+from toex.resolve.comparisons import address, gamma_sql, label_sql
+from toex.resolve.config import DEFAULT_BLOCKING
+from toex.store import Store
+
+#: (person ref, forenames, surname, address, town, postcode) of one home each; the person is linked 'resides-at'.
+HOMES = [
+    # one person: a crime record with a postcode, an intelligence report with none
+    ("kp-crime", "Kacper", "Nowak", "Flat 2, 14 High Street", "Ipswich", "IP1 1AA"),
+    ("kp-intel", "Kacper", "Nowak", "14 HIGH ST", "IPSWICH", ""),
+    # one person abroad: the postcode is not a UK one on either record
+    ("au-1", "Michaela", "Neumann", "8 Stanley Street Miami", "Winston Hills", "4223"),
+    ("au-2", "Michaela", "Neuman", "8 stanley st miami", "winston hills", "4223"),
+    # two people in one street, different house numbers, no postcode
+    ("st-12", "Adam", "Clarke", "12 High Street", "Ipswich", ""),
+    ("st-16", "Adam", "Clarke", "16 High Street", "Ipswich", ""),
+    # the same number and street but no town on either: too common to count
+    ("nt-1", "Lee", "Evans", "4 Queen Rd", "", ""),
+    ("nt-2", "Lee", "Evans", "4 Queen Road", "", ""),
+    # the same number and town, another street
+    ("os-1", "Ana", "Popa", "3 Orchard Street", "Bristol", ""),
+    ("os-2", "Ana", "Popa", "3 Mill Street", "Bristol", ""),
+]
+
+
+@pytest.fixture
+def homes(store: Store, tmp_path: Path) -> Store:
+    """Each record of :data:`HOMES` in a source of its own kind, ingested through the POLE format."""
+    rows: dict[str, list[tuple[str, str, str, str, str, str]]] = {"crime": [], "intelligence": []}
+    for row in HOMES:
+        rows["intelligence" if row[0].endswith(("intel", "2")) else "crime"].append(row)
+    folders = []
+    for kind, chosen in rows.items():
+        folders.append(write_source(
+            tmp_path, f"suffolk-{kind}", kind=kind,
+            persons=[person(ref, fore, sur) for ref, fore, sur, *_ in chosen],
+            locations=[{"ref": f"L-{ref}", "address": addr, "town": town, "postcode": pc}
+                       for ref, _, _, addr, town, pc in chosen],
+            links=[{"from_ref": ref, "to_ref": f"L-{ref}", "role": "resides-at"} for ref, *_ in chosen]))
+    ingest(store, plan(folders))
+    features.build_features(store)
+    return store
+
+
+def level(store: Store, a: str, b: str) -> str:
+    """The address comparison's label for two person records."""
+    comparison = address()
+    return str(store.fetchall(
+        f"SELECT {label_sql(comparison, gamma_sql(comparison))} FROM person_features l, person_features r "
+        "WHERE l.ref = ? AND r.ref = ?", [a, b])[0][0])
+
+
+def test_an_address_abroad_is_kept_with_its_raw_postcode(homes: Store) -> None:
+    got = homes.fetchall("SELECT address, town, postcode_raw, postcode FROM locations WHERE ref = 'L-au-1'")
+    assert got == [("8 Stanley Street Miami", "Winston Hills", "4223", None)]
+    streets = homes.fetchall("SELECT streets FROM person_features WHERE ref = 'au-1'")[0][0]
+    assert streets == ["8|stanley|winstonhills"]
+
+
+def test_same_person_with_the_address_typed_without_postcode(homes: Store) -> None:
+    assert level(homes, "kp-crime", "kp-intel") == "same street address (number, street, town), no postcode to compare"
+    assert level(homes, "au-1", "au-2") == "same street address (number, street, town), no postcode to compare"
+
+
+def test_the_same_building_with_postcodes_stays_the_stronger_level(homes: Store) -> None:
+    assert level(homes, "kp-crime", "kp-crime") == "same building"
+
+
+def test_different_house_numbers_in_one_street_share_no_address(homes: Store) -> None:
+    assert level(homes, "st-12", "st-16") == "no address shared"
+    assert level(homes, "os-1", "os-2") == "no address shared"
+
+
+def test_an_address_with_no_postcode_nor_town_is_no_evidence(homes: Store) -> None:
+    assert homes.fetchall("SELECT streets FROM person_features WHERE ref = 'nt-1'")[0][0] == []
+    assert level(homes, "nt-1", "nt-2") == "no data"
+
+
+def test_a_street_address_is_a_blocking_key(homes: Store) -> None:
+    assert "l.st1 = r.st1" in DEFAULT_BLOCKING
+    features.build_match_table(homes)
+    pairs = homes.fetchall(f"""SELECT l.ref, r.ref FROM {features.MATCH} l JOIN {features.MATCH} r
+                               ON l.st1 = r.st1 AND l.ref < r.ref ORDER BY 1""")
+    assert pairs == [("au-1", "au-2"), ("kp-crime", "kp-intel")]
