@@ -78,3 +78,45 @@ def test_accent_map_folds_like_strip_accents() -> None:
     accented, plain = accent_map()
     assert len(accented) == len(plain) > 300
     assert dict(zip(accented, plain, strict=True))["ț"] == "t" and "ø" not in accented
+
+
+def test_resolve_vocabulary_reads_alike(engine: Engine) -> None:
+    """DuckDB functions resolve's SQL writes directly, which the Spark engine rewrites: the same answers."""
+    assert _select(
+        engine,
+        "len(['a', 'b'])", "length('abc')", "['a', 'b'][2]", "['a'][3]",
+        "list_has_any(['a', 'b'], ['b'])", "list_has_any(['a'], ['c'])",
+        "['a', 'b', 'c'][1:len(['a', 'b', 'c']) - 1]", "len(CAST([] AS VARCHAR[])[1:len(CAST([] AS VARCHAR[])) - 1])",
+        "round(jaro_winkler_similarity('martha', 'marhta'), 3)", "jaro_winkler_similarity(NULL, 'x')",
+        "damerau_levenshtein('ab', 'ba')", "regexp_full_match('IP11AA', '[A-Z0-9]+')",
+        r"regexp_replace('12/0034A', '^([0-9]{2,4})/0*([0-9]+[A-Z])$', '\1/\2')", "strip_accents('Ionuț')",
+    ) == (2, 3, "b", None, True, False, ["a", "b"], 0, 0.961, None, 1, True, "12/34A", "Ionut")
+    modes = engine.fetchall("SELECT mode(v ORDER BY v) FROM (SELECT 'b' AS v UNION ALL SELECT 'a' UNION ALL "
+                            "SELECT 'c' UNION ALL SELECT 'c' UNION ALL SELECT 'a') t")
+    assert modes == [("a",)]  # a tie goes to the smallest value
+
+
+class _Backend:
+    """What :mod:`toex.resolve.dialect` reads of a Splink backend: its SQL dialect's name."""
+
+    def __init__(self, name: str) -> None:
+        self.sql_dialect = type("D", (), {"sql_dialect_str": name})()
+
+
+def test_person_model_translates_for_spark_and_is_stored_in_duckdb_sql() -> None:
+    from toex.resolve import dialect, people
+    from toex.resolve.config import ResolveConfig
+
+    untrained = people.settings(ResolveConfig())
+    assert dialect.for_backend(untrained, _Backend("duckdb")) is untrained  # type: ignore[arg-type]
+    spark = dialect.for_backend(untrained, _Backend("spark"))  # type: ignore[arg-type]
+    conditions = " ".join(level["sql_condition"] for c in spark["comparisons"] for level in c["comparison_levels"])
+    assert "arrays_overlap" in conditions.lower() and "jaro_winkler(" in conditions.lower()
+    for duckdb_only in ("list_has_any", "jaro_winkler_similarity", "len("):
+        assert duckdb_only not in conditions.lower()
+    assert spark["sql_dialect"] == "spark"
+    assert all(rule["sql_dialect"] == "spark" for rule in spark["blocking_rules_to_generate_predictions"])
+    assert dialect.native(spark, untrained) == {**untrained, "sql_dialect": untrained.get("sql_dialect", "duckdb")}
+    assert people.same_comparisons(dialect.native(spark, untrained))
+    with pytest.raises(ValueError, match="postgres"):
+        dialect.condition("l.pnc = r.pnc", "postgres")

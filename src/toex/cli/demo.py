@@ -115,10 +115,9 @@ def _tables(engine: DuckDBEngine) -> list[str]:
 
 
 def _resolve(run: DemoRun, store: Engine, say: Callable[[str], None]) -> None:
-    from toex.cli.resolve import resolve_on
-    from toex.resolve import ResolveConfig
+    from toex.resolve import ResolveConfig, resolve
 
-    summary = resolve_on(store, ResolveConfig(), actor=ACTOR, progress=lambda message: say(f"resolve: {message}"))
+    summary = resolve(store, ResolveConfig(), actor=ACTOR, progress=lambda message: say(f"resolve: {message}"))
     records, entities = sum(summary.records.values()), sum(summary.entities.values())
     run.notes.append(f"resolved {records:,} records into {entities:,} entities "
                      f"({summary.entities.get('person', 0):,} people)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -18,18 +17,9 @@ from toex.cli.common import (
     opened_store,
     settings,
 )
-from toex.engine import DuckDBEngine, Engine, copy_tables
 from toex.errors import ToexError
 from toex.resolve import ResolveConfig, ResolveSummary, decide, explain, queue, resolve
 from toex.resolve.review import RecordRef
-from toex.store import open_store
-
-#: What resolve writes: the tables of its migration (0003_resolve.sql) and the audit trail.
-RESOLVE_OUTPUTS = ("entity_records", "entities", "person_entities", "location_entities", "object_entities",
-                   "organisation_entities", "person_match_pairs", "review_queue", "review_decisions",
-                   "resolve_models", "resolve_runs", "resolve_id_sequences", "person_features", "audit")
-#: What resolve reads: the canonical records and its own earlier tables (stable ids, decisions, the model).
-RESOLVE_INPUTS = ("persons", "locations", "objects", "organisations", "links", *RESOLVE_OUTPUTS)
 
 review_app = typer.Typer(help="The review queue of uncertain person pairs, and analysts' decisions.", no_args_is_help=True)
 
@@ -47,35 +37,11 @@ def resolve_command(
                       console=console, transient=True) as progress:
             task = progress.add_task("resolving", total=None)
             try:
-                summary = resolve_on(handle, config, retrain=retrain, actor=settings().actor,
-                                     progress=lambda msg: progress.update(task, description=msg))
+                summary = resolve(handle, config, retrain=retrain, actor=settings().actor,
+                                  progress=lambda msg: progress.update(task, description=msg))
             except ToexError as exc:
                 raise fail(str(exc)) from exc
         _print_summary(summary, config)
-        if not isinstance(handle, DuckDBEngine):
-            console.print(f"[dim]Resolve's own SQL ran on DuckDB over a copy of the {handle.name} tables; its "
-                          f"results were written back to {handle.name} (docs/architecture.md, Engines).[/dim]")
-
-
-def resolve_on(engine: Engine, config: ResolveConfig, *, retrain: bool = False, actor: str = "cli",
-               progress: Callable[[str], None] | None = None) -> ResolveSummary:
-    """Resolve on any engine.
-
-    Resolve's own SQL (name features, clustering, ids) is still DuckDB's, so on another engine it runs
-    on an in-memory DuckDB copy of :data:`RESOLVE_INPUTS` and :data:`RESOLVE_OUTPUTS` are copied back in
-    one transaction (those tables pass through this process: fine for a trial, not national scale).
-    """
-    if isinstance(engine, DuckDBEngine):
-        return resolve(engine.store, config, retrain=retrain, actor=actor, progress=progress)
-    local = DuckDBEngine(open_store(None), owns_store=True)
-    try:
-        shared = [name for name in RESOLVE_INPUTS if engine.table_exists(name)]
-        copy_tables(engine, local, shared)
-        summary = resolve(local.store, config, retrain=retrain, actor=actor, progress=progress)
-        copy_tables(local, engine, [name for name in RESOLVE_OUTPUTS if name in shared])
-    finally:
-        local.close()
-    return summary
 
 
 def _print_summary(summary: ResolveSummary, config: ResolveConfig) -> None:

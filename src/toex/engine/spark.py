@@ -135,8 +135,17 @@ class SparkEngine(Engine):
         self._files: set[str] = set()
         self._pending: dict[str, DataFrame] | None = None
         self._dropped: set[str] = set()
+        self._register_similarity()
         self._open_tables()
         self._sync_schema()
+
+    def _register_similarity(self) -> None:
+        """Splink's string similarity functions (``jaro_winkler``, ``damerau_levenshtein``...) for toex SQL too,
+        from the jar the session was started with (:func:`spark_session`)."""
+        from splink.internals.spark.jar_location import get_scala_udfs
+
+        for name, java_class, returns in get_scala_udfs():  # type: ignore[no-untyped-call]
+            self.spark.udf.registerJavaFunction(name, java_class, returns)
 
     # -- stored tables ---------------------------------------------------------
     def _open_tables(self) -> None:

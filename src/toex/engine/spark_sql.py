@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.helper import seq_get
+from sqlglot.parsers.duckdb import DuckDBParser
 from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
 from toex.engine.base import Dialect, EngineError, Params, accent_map
@@ -56,6 +59,10 @@ class ToexDuckDB(DuckDB):
 
     class Tokenizer(DuckDB.Tokenizer):
         KEYWORDS = {k: v for k, v in DuckDB.Tokenizer.KEYWORDS.items() if k not in _NOT_KEYWORDS}
+
+    class Parser(DuckDBParser):
+        # toex SQL writes len() for lists and length() for text: Spark's length() takes text only
+        FUNCTIONS = {**DuckDB.Parser.FUNCTIONS, "LEN": lambda args: exp.ArraySize(this=seq_get(args, 0))}
 
 
 class SparkDialect(Dialect):
@@ -234,8 +241,54 @@ def _fix_slices(node: exp.Expr) -> exp.Expr:
         start, end = part.this, part.expression
         if start is None or end is None:
             raise EngineError(f"spark: open list slices are not supported: {node.sql(dialect='duckdb')}")
-        length = exp.Add(this=exp.Sub(this=end.copy(), expression=start.copy()), expression=exp.Literal.number(1))
+        span = exp.Add(this=exp.Sub(this=end.copy(), expression=start.copy()), expression=exp.Literal.number(1))
+        # an empty slice (b < a, e.g. list[1:len(list) - 1] of an empty list) is an error in Spark
+        length = exp.Greatest(this=span, expressions=[exp.Literal.number(0)])
         return exp.Anonymous(this="slice", expressions=[node.this.copy(), start.copy(), length])
+    return node
+
+
+def _fix_elements(node: exp.Expr) -> exp.Expr:
+    """``list[i]``: NULL past the end, as in DuckDB (Spark's ANSI mode fails the query): ``try_element_at``."""
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1 \
+            and not isinstance(node.expressions[0], exp.Slice):
+        index = node.expressions[0]  # sqlglot holds it 0-based; try_element_at counts from 1
+        one = exp.Literal.number(int(index.this) + 1) if isinstance(index, exp.Literal) and not index.is_string \
+            else exp.Add(this=index.copy(), expression=exp.Literal.number(1))
+        return exp.Anonymous(this="try_element_at", expressions=[node.this.copy(), one])
+    return node
+
+
+def _fix_functions(node: exp.Expr) -> exp.Expr:
+    """DuckDB functions Spark spells otherwise: list overlap, accents, full regex matches, string similarity
+    (Splink's jar; NULL in, NULL out as in DuckDB), the most frequent value (ties to the smallest), and
+    regex back-references (``\\1`` in DuckDB, ``$1`` in Java)."""
+    if isinstance(node, exp.ArrayOverlaps):
+        return exp.Anonymous(this="arrays_overlap", expressions=[node.this.copy(), node.expression.copy()])
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "strip_accents" and len(node.expressions) == 1:
+        accented, plain = accent_map()
+        return exp.Anonymous(this="translate", expressions=[
+            node.expressions[0].copy(), exp.Literal.string(accented), exp.Literal.string(plain)])
+    if isinstance(node, exp.RegexpFullMatch) and isinstance(node.expression, exp.Literal):
+        return exp.RegexpLike(this=node.this.copy(), expression=exp.Literal.string(f"^(?:{node.expression.this})$"))
+    if isinstance(node, exp.JarowinklerSimilarity) or (
+            isinstance(node, exp.Anonymous) and str(node.this).lower() == "damerau_levenshtein"):
+        a, b = (node.this, node.expression) if isinstance(node, exp.JarowinklerSimilarity) else node.expressions
+        # Splink's similarity jar, registered on every session by SparkEngine
+        name = "jaro_winkler" if isinstance(node, exp.JarowinklerSimilarity) else "damerau_levenshtein"
+        call = exp.Anonymous(this=name, expressions=[a.copy(), b.copy()])
+        nulls = exp.or_(exp.Is(this=a.copy(), expression=exp.Null()), exp.Is(this=b.copy(), expression=exp.Null()))
+        return exp.Case(ifs=[exp.If(this=nulls, true=exp.Null())], default=call)
+    if isinstance(node, exp.Mode) and isinstance(node.this, exp.Order):
+        ordered = node.this.expressions
+        if len(ordered) == 1 and ordered[0].this == node.this.this and not ordered[0].args.get("desc"):
+            return exp.Anonymous(this="mode", expressions=[node.this.this.copy(), exp.true()])
+    if isinstance(node, exp.RegexpReplace) and isinstance(node.args.get("replacement"), exp.Literal):
+        text = str(node.args["replacement"].this)
+        if "\\" in text or "$" in text:
+            java = re.sub(r"\\(\d)", r"$\1", text.replace("$", "\\$"))
+            node = node.copy()
+            node.set("replacement", exp.Literal.string(java))
     return node
 
 
@@ -267,7 +320,8 @@ def _fix_qualify_names(node: exp.Expr) -> exp.Expr:
 def to_spark(tree: exp.Expr) -> str:
     """Spark SQL for a parsed toex statement or query."""
     fixed = (tree.transform(_fix_json_casts).transform(_fix_strftime).transform(_fix_distinct_windows)
-             .transform(_fix_slices).transform(_fix_qualify_names).transform(_fix_interval_arithmetic))
+             .transform(_fix_slices).transform(_fix_elements).transform(_fix_functions)
+             .transform(_fix_qualify_names).transform(_fix_interval_arithmetic))
     return fixed.sql(dialect="spark")
 
 

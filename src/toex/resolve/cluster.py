@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 import igraph as ig
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from toex.engine import Engine
 from toex.resolve import db
 from toex.resolve.config import ResolveConfig
-from toex.store import Store
 
 PAIRS = "__rs_pairs"          # uid_l, uid_r, match_probability, contradiction, names_only, decision
 CLUSTERS = "__rs_clusters"    # unique_id, cluster
@@ -63,14 +64,14 @@ class _Groups:
         self.banned[a] |= self.banned.pop(b)
 
 
-def _components(store: Store, config: ResolveConfig) -> pd.DataFrame:
+def _components(store: Engine, config: ResolveConfig) -> pd.DataFrame:
     """Connected components over the linkable pairs: unique_id -> component."""
     n = int(db.value(store, "SELECT coalesce(max(unique_id), 0) + 1 FROM person_features"))
-    edges = store.execute(
+    edges = store.fetch_arrow(
         f"SELECT uid_l, uid_r FROM {PAIRS} WHERE decision = 'same' OR (decision IS NULL AND contradiction IS NULL "
-        f"AND match_probability >= {config.threshold}{'' if config.names_alone else ' AND NOT names_only'})"
-    ).fetchnumpy()
-    graph = ig.Graph(n=n, edges=np.column_stack([edges["uid_l"], edges["uid_r"]]).tolist())
+        f"AND match_probability >= {config.threshold}{'' if config.names_alone else ' AND NOT names_only'})")
+    ends = [edges.column(c).to_numpy(zero_copy_only=False).astype(np.int64) for c in ("uid_l", "uid_r")]
+    graph = ig.Graph(n=n, edges=np.column_stack(ends).tolist())
     membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
     frame = pd.DataFrame({"unique_id": np.arange(n, dtype=np.int64), "component": membership})
     return frame
@@ -137,17 +138,28 @@ def _refine(components: pd.DataFrame, edges: pd.DataFrame, conflicts: pd.DataFra
     return {uid: groups.find(uid) for uid in groups.parent}, cuts
 
 
-def cluster(store: Store, config: ResolveConfig, contradiction_sql: str) -> None:
+def _frame(store: Engine, sql: str) -> pd.DataFrame:
+    """A query's rows as a pandas frame (integers stay integers on every engine)."""
+    return store.fetch_arrow(sql).to_pandas()
+
+
+def _put(store: Engine, name: str, frame: pd.DataFrame, schema: pa.Schema | None = None) -> None:
+    """A pandas frame as the temporary table ``name``."""
+    store.register(f"{name}_df", pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+    try:
+        store.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_df")
+    finally:
+        store.unregister(f"{name}_df")
+
+
+def cluster(store: Engine, config: ResolveConfig, contradiction_sql: str) -> None:
     """Write ``__rs_clusters(unique_id, cluster)`` and ``__rs_cuts`` from ``__rs_pairs``."""
-    comps = _components(store, config)
-    store.con.register("__rs_components_df", comps)
-    store.execute("CREATE OR REPLACE TEMP TABLE __rs_components AS SELECT * FROM __rs_components_df")
-    store.con.unregister("__rs_components_df")
-    conflicts = store.execute(_conflicts_sql(config, contradiction_sql)).df()
+    _put(store, "__rs_components", _components(store, config))
+    conflicts = _frame(store, _conflicts_sql(config, contradiction_sql))
     # ties are broken by the records' (source, ref) order, not their run-specific numbering
     store.execute("CREATE OR REPLACE TEMP TABLE __rs_rank AS "
                   "SELECT unique_id, row_number() OVER (ORDER BY source_id, ref) AS rank FROM person_features")
-    edges = store.execute(f"""
+    edges = _frame(store, f"""
         SELECT p.uid_l, p.uid_r,
                CASE WHEN p.names_only AND NOT {config.names_alone} THEN least(p.match_probability, {config.review_floor})
                     ELSE p.match_probability END AS match_probability,
@@ -157,20 +169,16 @@ def cluster(store: Store, config: ResolveConfig, contradiction_sql: str) -> None
         JOIN __rs_rank kl ON kl.unique_id = p.uid_l JOIN __rs_rank kr ON kr.unique_id = p.uid_r
         JOIN __rs_components c2 ON c2.unique_id = p.uid_r AND c2.component = c.component
         WHERE c.component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)
-          AND coalesce(p.decision, '') <> 'different'""").df()
-    big = store.execute("""
+          AND coalesce(p.decision, '') <> 'different'""")
+    big = _frame(store, """
         SELECT unique_id FROM __rs_components
-        WHERE component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)""").df()
+        WHERE component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)""")
     roots, cuts = _refine(big, edges, conflicts, config)
-    refined = pd.DataFrame({"unique_id": list(roots.keys()), "root": list(roots.values())}, dtype=np.int64)
-    store.con.register("__rs_refined_df", refined)
+    _put(store, "__rs_refined", pd.DataFrame({"unique_id": list(roots.keys()), "root": list(roots.values())},
+                                             dtype=np.int64))
     store.execute(f"""
         CREATE OR REPLACE TEMP TABLE {CLUSTERS} AS
         SELECT c.unique_id, CASE WHEN r.root IS NULL THEN 'c' || c.component ELSE 'r' || r.root END AS cluster
-        FROM __rs_components c LEFT JOIN __rs_refined_df r USING (unique_id)""")
-    store.con.unregister("__rs_refined_df")
-    cut_frame = pd.DataFrame(cuts, columns=["uid_l", "uid_r", "cut"])
-    cut_frame = cut_frame.astype({"uid_l": "int64", "uid_r": "int64", "cut": "object"})
-    store.con.register("__rs_cuts_df", cut_frame)
-    store.execute(f"CREATE OR REPLACE TEMP TABLE {CUTS} AS SELECT * FROM __rs_cuts_df")
-    store.con.unregister("__rs_cuts_df")
+        FROM __rs_components c LEFT JOIN __rs_refined r USING (unique_id)""")
+    _put(store, CUTS, pd.DataFrame(cuts, columns=["uid_l", "uid_r", "cut"]),
+         pa.schema([("uid_l", pa.int64()), ("uid_r", pa.int64()), ("cut", pa.string())]))

@@ -9,8 +9,8 @@ reused for a different entity.
 
 from __future__ import annotations
 
+from toex.engine import Engine
 from toex.resolve import db
-from toex.store import Store
 
 PREFIXES: dict[str, str] = {"person": "P", "location": "L", "object": "T", "organisation": "O"}
 WIDTH = 6
@@ -23,7 +23,7 @@ def number_sql(expr: str) -> str:
     return f"CASE WHEN length({text}) >= {WIDTH} THEN {text} ELSE lpad({text}, {WIDTH}, '0') END"
 
 
-def _last_used(store: Store, kind: str) -> int:
+def _last_used(store: Engine, kind: str) -> int:
     prefix = PREFIXES[kind]
     seq = db.value(store, "SELECT last FROM resolve_id_sequences WHERE prefix = ?", [prefix])
     seen = db.value(store,
@@ -31,7 +31,7 @@ def _last_used(store: Store, kind: str) -> int:
     return max(int(seq or 0), int(seen or 0))
 
 
-def assign(store: Store, kind: str, clusters: str) -> int:
+def assign(store: Engine, kind: str, clusters: str) -> int:
     """Create ``__rs_ids_<kind>(source_id, ref, entity_id)`` from ``clusters(source_id, ref, cluster)``;
     return the last sequence number used."""
     prefix, last = PREFIXES[kind], _last_used(store, kind)

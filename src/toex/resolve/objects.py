@@ -7,13 +7,13 @@ number ('SSSSSS-AAAAAAAA'), emails lower-cased: ingest has already normalised
 
 from __future__ import annotations
 
+from toex.engine import Engine
 from toex.resolve.keys import key_clusters
-from toex.store import Store
 
 CLUSTERS = "__rs_clusters_object"
 
 
-def cluster_objects(store: Store) -> None:
+def cluster_objects(store: Engine) -> None:
     """``__rs_clusters_object(source_id, ref, cluster)``."""
     keys = "SELECT source_id, ref, coalesce(kind, 'other') || ':' || value AS key FROM objects WHERE value IS NOT NULL"
     key_clusters(store, "SELECT source_id, ref FROM objects", keys, CLUSTERS)

@@ -10,9 +10,9 @@ company with a number that has that name, when there is exactly one).
 
 from __future__ import annotations
 
+from toex.engine import Engine
 from toex.resolve import text
 from toex.resolve.keys import key_clusters
-from toex.store import Store
 
 CLUSTERS = "__rs_clusters_organisation"
 
@@ -27,7 +27,7 @@ def company_number(expr: str) -> str:
     )
 
 
-def build_parts(store: Store) -> None:
+def build_parts(store: Engine) -> None:
     """``__rs_org_parts``: number, name key and registered postcode per organisation record."""
     store.execute(f"""
         CREATE OR REPLACE TEMP TABLE __rs_org_parts AS
@@ -44,7 +44,7 @@ def build_parts(store: Store) -> None:
         FROM organisations o LEFT JOIN addr a USING (source_id, ref)""")
 
 
-def cluster_organisations(store: Store) -> None:
+def cluster_organisations(store: Engine) -> None:
     """``__rs_clusters_organisation(source_id, ref, cluster)``."""
     build_parts(store)
     keys = """

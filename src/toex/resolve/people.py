@@ -16,6 +16,7 @@ from typing import Any
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.database_api import DatabaseAPI
 
+from toex.resolve import dialect
 from toex.resolve.comparisons import all_comparisons
 from toex.resolve.config import ResolveConfig
 from toex.resolve.features import FEATURES, MATCH
@@ -80,16 +81,18 @@ def with_blocking(model: dict[str, Any], config: ResolveConfig, new_after: int |
 def make_linker(backend: DatabaseAPI[Any], model: dict[str, Any], table: str = FEATURES) -> Linker:
     """A Splink linker over the feature table in ``backend``."""
     frame = backend.register(table)
-    return Linker(frame, model, log_level=None)
+    return Linker(frame, dialect.for_backend(model, backend), log_level=None)
 
 
 def train(backend: DatabaseAPI[Any], config: ResolveConfig) -> dict[str, Any]:
     """Train the model unsupervised (prior from deterministic rules, u by random sampling,
     m by expectation maximisation in two sessions); return the trained model."""
-    linker = make_linker(backend, settings(config), MATCH)
+    untrained = settings(config)
+    linker = make_linker(backend, untrained, MATCH)
+    sql = dialect.backend_dialect(backend)
     training = linker.training
     training.estimate_probability_two_random_records_match(
-        list(config.deterministic_rules), recall=config.deterministic_recall)
+        [dialect.condition(rule, sql) for rule in config.deterministic_rules], recall=config.deterministic_recall)
     training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
     rules = [rule for rule in config.em_rules if _has_pairs(backend, rule)]
     if len(rules) < len(config.em_rules) and _has_pairs(backend, config.em_fallback):
@@ -98,16 +101,18 @@ def train(backend: DatabaseAPI[Any], config: ResolveConfig) -> dict[str, Any]:
         raise TrainingError(f"no record pairs to train the person model on: none of the training rules "
                             f"{[*config.em_rules, config.em_fallback]} finds a pair")
     for rule in rules:
-        training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
-    model: dict[str, Any] = linker.misc.save_model_to_json()
+        training.estimate_parameters_using_expectation_maximisation(dialect.condition(rule, sql),
+                                                                     estimate_without_term_frequencies=True)
+    model: dict[str, Any] = dialect.native(linker.misc.save_model_to_json(), untrained)
     return floor_unobserved(model, config.m_floor)
 
 
 def _has_pairs(backend: DatabaseAPI[Any], rule: str) -> bool:
     """Whether a training rule finds at least one record pair (Splink's EM fails on a rule with none, and leaves
     the model without the rule's comparisons when it does)."""
+    condition = dialect.condition(rule, dialect.backend_dialect(backend))
     sql = (f"SELECT count(*) AS n FROM (SELECT 1 FROM {MATCH} l JOIN {MATCH} r "
-           f"ON l.unique_id < r.unique_id AND ({rule}) LIMIT 1) t")
+           f"ON l.unique_id < r.unique_id AND ({condition}) LIMIT 1) t")
     frame: Any = backend.query_sql(sql, output_type="pandas")
     return bool(int(frame["n"].iloc[0]))
 

@@ -13,9 +13,9 @@ Rules (keys; records sharing any key are one place):
 
 from __future__ import annotations
 
+from toex.engine import Engine
 from toex.resolve import text
 from toex.resolve.keys import key_clusters
-from toex.store import Store
 
 CLUSTERS = "__rs_clusters_location"
 
@@ -30,7 +30,7 @@ def _parts_sql() -> str:
         FROM locations"""
 
 
-def build_parts(store: Store) -> None:
+def build_parts(store: Engine) -> None:
     """``__rs_loc_parts``: each location record's parsed address and its building id."""
     store.execute(f"""
         CREATE OR REPLACE TEMP TABLE __rs_loc_parts AS
@@ -47,7 +47,7 @@ def build_parts(store: Store) -> None:
         FROM __rs_loc_parts p LEFT JOIN flats f USING (building_id, street)""")
 
 
-def cluster_locations(store: Store) -> None:
+def cluster_locations(store: Engine) -> None:
     """``__rs_clusters_location(source_id, ref, cluster)``."""
     build_parts(store)
     keys = """
@@ -83,7 +83,7 @@ def entities_sql() -> str:
         GROUP BY r.entity_id"""
 
 
-def load_postcodes(store: Store) -> None:
+def load_postcodes(store: Engine) -> None:
     """``__rs_postcodes(postcode, latitude, longitude)`` from toex's reference data, for the postcodes in use."""
     from toex import reference
 

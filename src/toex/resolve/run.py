@@ -19,12 +19,13 @@ from typing import Any
 
 from splink.internals.database_api import DatabaseAPI
 
+from toex.engine import Engine, as_engine, record_audit
 from toex.resolve import db, features, ids, objects, organisations, people, places
 from toex.resolve.cluster import CLUSTERS, CUTS, PAIRS, cluster
 from toex.resolve.comparisons import contradiction_sql
 from toex.resolve.config import ResolveConfig
 from toex.resolve.pairs import build_pairs
-from toex.store import Store, audit
+from toex.store import Store
 
 Progress = Callable[[str], None]
 KINDS: tuple[str, ...] = ("person", "location", "object", "organisation")
@@ -53,7 +54,7 @@ class ResolveSummary:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def latest_model(store: Store) -> tuple[str, dict[str, Any]] | None:
+def latest_model(store: Engine | Store) -> tuple[str, dict[str, Any]] | None:
     """The newest stored person model, if any and if it has this version's comparisons (else a run trains afresh)."""
     row = db.row(store, "SELECT model_id, CAST(settings AS VARCHAR) FROM resolve_models ORDER BY created_at DESC LIMIT 1")
     if row is None:
@@ -62,7 +63,7 @@ def latest_model(store: Store) -> tuple[str, dict[str, Any]] | None:
     return (str(row[0]), model) if people.same_comparisons(model) else None
 
 
-def _model(store: Store, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
+def _model(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
            n: int) -> tuple[str, dict[str, Any], bool]:
     found = None if retrain else latest_model(store)
     if found is not None:
@@ -73,7 +74,7 @@ def _model(store: Store, backend: DatabaseAPI[Any], config: ResolveConfig, retra
     return model_id, model, True
 
 
-def _person_clusters(store: Store) -> None:
+def _person_clusters(store: Engine) -> None:
     """All person records with a cluster; records with no name are alone."""
     store.execute(f"""
         CREATE OR REPLACE TEMP TABLE __rs_clusters_person AS
@@ -83,7 +84,7 @@ def _person_clusters(store: Store) -> None:
         ANTI JOIN {features.FEATURES} f USING (source_id, ref)""")
 
 
-def _incremental(store: Store, config: ResolveConfig, retrain: bool) -> bool:
+def _incremental(store: Engine, config: ResolveConfig, retrain: bool) -> bool:
     """Whether the previous run's pair scores can be reused: the stored model is kept, the last run used it
     with the same blocking rules and keep floor, and it resolved some person records."""
     found = None if retrain else latest_model(store)
@@ -98,7 +99,7 @@ def _incremental(store: Store, config: ResolveConfig, retrain: bool) -> bool:
     return same and bool(db.value(store, "SELECT count(*) > 0 FROM entity_records WHERE kind = 'person'"))
 
 
-def _score_people(store: Store, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
+def _score_people(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
                   summary: ResolveSummary, step: Progress, incremental: bool) -> None:
     step("person features")
     reuse = incremental and _incremental(store, config, retrain)
@@ -133,20 +134,25 @@ def _score_people(store: Store, backend: DatabaseAPI[Any], config: ResolveConfig
     _person_clusters(store)
 
 
-def resolve(store: Store, config: ResolveConfig | None = None, *, retrain: bool = False,
+def resolve(target: Store | Engine, config: ResolveConfig | None = None, *, retrain: bool = False,
             actor: str = "toex", progress: Progress | None = None,
             backend: DatabaseAPI[Any] | None = None, incremental: bool = True) -> ResolveSummary:
     """Resolve every record in the store into entities; replace the output tables in one transaction.
 
     With ``incremental`` (the default) and the stored model kept, the pairs the previous run scored are
     reused and only pairs involving records new since that run are scored (then everything is clustered
-    again); ``incremental=False`` or ``retrain=True`` scores every pair."""
+    again); ``incremental=False`` or ``retrain=True`` scores every pair.
+
+    Runs on the engine given (a DuckDB store, or a DuckDB or Spark :class:`~toex.engine.Engine`): resolve's
+    SQL goes through the engine and Splink through the engine's own backend (``DuckDBAPI`` on the store's
+    connection, ``SparkAPI`` on the engine's session)."""
+    store = as_engine(target)
     config = config or ResolveConfig()
     step = progress or (lambda _message: None)
     summary = ResolveSummary(run_id="R-" + uuid.uuid4().hex[:12], model_id=None, trained=False)
     started = datetime.now(UTC).replace(tzinfo=None)
     clock = time.perf_counter()
-    backend = backend or people.duckdb_backend(store)
+    backend = backend or store.splink_backend()
     try:
         _score_people(store, backend, config, retrain, summary, step, incremental)
         summary.seconds["people"] = round(time.perf_counter() - clock, 2)
@@ -165,7 +171,7 @@ def resolve(store: Store, config: ResolveConfig | None = None, *, retrain: bool 
             store.execute("INSERT INTO resolve_runs VALUES (?, ?, now(), ?, ?, ?, ?, ?)", [
                 summary.run_id, started, actor, summary.model_id, summary.trained,
                 config.model_dump_json(), json.dumps(asdict(summary))])
-            audit.record(store, actor, "combination", "entities", {
+            record_audit(store, actor, "combination", "entities", {
                 "run_id": summary.run_id, "model_id": summary.model_id, "trained": summary.trained,
                 "records": summary.records, "entities": summary.entities, "threshold": config.threshold})
     finally:
@@ -173,7 +179,7 @@ def resolve(store: Store, config: ResolveConfig | None = None, *, retrain: bool 
     return summary
 
 
-def _write(store: Store, config: ResolveConfig, last: dict[str, int]) -> None:
+def _write(store: Engine, config: ResolveConfig, last: dict[str, int]) -> None:
     from toex.resolve import writer
 
     for sql in writer.output_sql(config):
@@ -183,7 +189,7 @@ def _write(store: Store, config: ResolveConfig, last: dict[str, int]) -> None:
                       [ids.PREFIXES[kind], value])
 
 
-def _summarise(store: Store, config: ResolveConfig, summary: ResolveSummary) -> None:
+def _summarise(store: Engine, config: ResolveConfig, summary: ResolveSummary) -> None:
     for kind in KINDS:
         summary.records[kind] = int(db.value(store, "SELECT count(*) FROM entity_records WHERE kind = ?", [kind]))
         summary.entities[kind] = int(db.value(store, "SELECT count(*) FROM entities WHERE kind = ?", [kind]))
@@ -199,10 +205,16 @@ def _summarise(store: Store, config: ResolveConfig, summary: ResolveSummary) -> 
     summary.review_items = int(db.value(store, "SELECT count(*) FROM review_queue"))
 
 
-def _cleanup(store: Store, backend: DatabaseAPI[Any]) -> None:
+#: The work tables a run creates (all temporary, dropped at its end).
+WORK_TABLES: tuple[str, ...] = (
+    features.MATCH, features.VARIANTS, PAIRS, CLUSTERS, CUTS, "__rs_components", "__rs_rank", "__rs_refined",
+    "__rs_postcodes", "__rs_loc_parts", "__rs_org_parts", "__rs_kr", *(f"__rs_clusters_{kind}" for kind in KINDS),
+    *(f"__rs_ids_{kind}" for kind in KINDS))
+
+
+def _cleanup(store: Engine, backend: DatabaseAPI[Any]) -> None:
     with contextlib.suppress(Exception):  # cleanup must not hide the run's own error
         people.drop_work_tables(backend)
-    temps = store.fetchall(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '\\_\\_rs\\_%' ESCAPE '\\'")
-    for (name,) in temps:
-        store.execute(f'DROP TABLE IF EXISTS "{name}"')
+    for name in WORK_TABLES:
+        with contextlib.suppress(Exception):
+            store.drop_table(name)
