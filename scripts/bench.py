@@ -25,6 +25,8 @@ def run(title: str, args: list[str]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--national", action="store_true", help="also run the national scale where supported")
+    parser.add_argument("--rl-python", default=None,
+                        help="a Python interpreter with recordlinkage (its own venv: it needs pandas < 3)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="toex-bench-") as tmp:
         demo = Path(tmp) / "demo"
@@ -34,8 +36,16 @@ def main() -> None:
             ("entity resolution", [str(HERE / "bench_resolve.py"), "--scale", "small", "--scale", "medium"]),
             ("graph and detection", [str(HERE / "bench_analyse.py"), "--scale", "small", "--seeds", "0", "1", "2"]),
             ("threat picture accuracy", [str(HERE / "bench_picture.py"), "--runs", "small:0,1,2", "medium:0"]),
-            ("engines (DuckDB against Spark local)", [str(HERE / "bench_engines.py")]),
+            ("engines: ingest (DuckDB against Spark local)", [str(HERE / "bench_engines.py")]),
+            ("engines: every later stage (DuckDB against Spark local)",
+             [str(HERE / "bench_engines_stages.py"), "--scale", "tiny", "--scale", "small"]),
         ]
+        if args.rl_python:
+            steps.append(("recordlinkage on the synthetic data",
+                          [str(HERE / "bench_resolve_rl.py"), "--rl-python", args.rl_python,
+                           "--scale", "small", "--scale", "medium"]))
+        else:
+            print("recordlinkage is not benchmarked: give --rl-python (a venv with recordlinkage, pandas < 3)")
         failures = [title for title, cmd in steps if run(title, cmd) != 0]
         # the API benchmark needs a served store: the medium demo's
         if run("demo store for the API benchmark", ["-m", "toex.cli.main", "demo", "--scale", "medium",
