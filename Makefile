@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench bench-national fuzz audit setup system-deps clean
+.PHONY: demo test lint typecheck unit bench bench-national bench-growth fuzz audit setup system-deps clean
 
 setup: $(STAMP)
 
@@ -34,12 +34,19 @@ unit:
 	$(BIN)/pytest -q -n 2 -m "not slow"
 
 ## Benchmarks (print their figures; see docs/benchmarks.md).
+## RL_PYTHON=/path/to/venv/bin/python adds recordlinkage (it needs pandas < 3, so its own venv).
 bench: setup
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(RL_PYTHON),--rl-python $(RL_PYTHON))
 
 ## The national dataset end to end (about 25-35 minutes on 2 cores, 12 GB of memory).
 bench-national: setup
 	bash scripts/bench_national.sh
+
+## How each stage's cost grows: small, medium and national end to end, then the growth exponents
+## (about an hour on 2 cores; work in /tmp/toex-growth).
+bench-growth: setup
+	for s in small medium national; do bash scripts/bench_national.sh /tmp/toex-growth/$$s 1 $$s || exit 1; done
+	$(BIN)/python scripts/bench_growth.py /tmp/toex-growth/small /tmp/toex-growth/medium /tmp/toex-growth/national
 
 ## Coverage-guided fuzzing of the input parsers, one minute per target.
 fuzz: setup
