@@ -56,6 +56,18 @@ import pandas as pd
 THRESHOLD = 0.8
 
 
+def _has_events(store: Path) -> bool:
+    """Whether a cached store holds events: stores ingested before the reference tables were loaded (opened with
+    an old ``migrate_to``) quarantined every event for an unknown force id, and must be ingested again."""
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return bool(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
+    finally:
+        con.close()
+
+
 def _dataset(data: Path, scale: str) -> tuple[Path, Path]:
     out = data / scale
     if not (out / "truth" / "records.csv").exists():
@@ -63,6 +75,9 @@ def _dataset(data: Path, scale: str) -> tuple[Path, Path]:
 
         generate(out, scale=scale, seed=0)
     store = data / f"{scale}_base.duckdb"
+    if store.exists() and not _has_events(store):
+        sys.stderr.write(f"{store}: no events (ingested without the force reference table); ingesting again\n")
+        store.unlink()
     if not store.exists():
         from toex.ingest import ingest, plan
         from toex.store import open_store
@@ -77,8 +92,9 @@ def _subset(store: Path, persons: int) -> Path:
     import duckdb
 
     out = store.with_name(store.stem.replace("_base", "") + f"_{persons}_base.duckdb")
-    if out.exists():
+    if out.exists() and out.stat().st_mtime >= store.stat().st_mtime:
         return out
+    out.unlink(missing_ok=True)
     shutil.copy(store, out)
     con = duckdb.connect(str(out))
     counts = con.execute("SELECT source_id, count(*) FROM persons GROUP BY 1 ORDER BY 1").fetchall()

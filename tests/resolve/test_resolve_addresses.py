@@ -14,6 +14,7 @@ from toex.resolve import features
 from toex.resolve.comparisons import address, gamma_sql, label_sql
 from toex.resolve.config import DEFAULT_BLOCKING
 from toex.store import Store
+from toex.store.reference_tables import refresh_reference_tables
 
 #: (person ref, forenames, surname, address, town, postcode) of one home each; the person is linked 'resides-at'.
 HOMES = [
@@ -94,3 +95,49 @@ def test_a_street_address_is_a_blocking_key(homes: Store) -> None:
     pairs = homes.fetchall(f"""SELECT l.ref, r.ref FROM {features.MATCH} l JOIN {features.MATCH} r
                                ON l.st1 = r.st1 AND l.ref < r.ref ORDER BY 1""")
     assert pairs == [("au-1", "au-2"), ("kp-crime", "kp-intel")]
+
+
+@pytest.fixture
+def events(store: Store, tmp_path: Path) -> Store:
+    """A crime record naming a suspect of a burglary at an address, and an intelligence report giving the same
+    person's home there; a neighbour's home two doors away; a witness with no home on record."""
+    refresh_reference_tables(store)  # the force ids events are checked against
+    crime = write_source(
+        tmp_path, "suffolk-crime",
+        persons=[person("sus", "Kacper", "Nowak"), person("wit", "Jan", "Kowal")],
+        locations=[{"ref": "L1", "address": "14 High Street", "town": "Ipswich", "postcode": "IP1 1AA"},
+                   {"ref": "L2", "address": "Rear yard, 14 High St", "town": "Ipswich"}],
+        events=[{"ref": "E1", "kind": "offence", "occurred_from": "2025-01-02", "force": "suffolk",
+                 "location_ref": "L1", "offence_code": "28"},
+                {"ref": "E2", "kind": "offence", "occurred_from": "2025-02-02", "force": "suffolk",
+                 "offence_code": "46"}],
+        links=[{"from_ref": "sus", "to_ref": "E1", "role": "suspect"},
+               {"from_ref": "wit", "to_ref": "E2", "role": "witness"},
+               {"from_ref": "E2", "to_ref": "L2", "role": "at"}])
+    intel = write_source(
+        tmp_path, "suffolk-intel", kind="intelligence",
+        persons=[person("home", "Kacper", "Nowak"), person("next", "Kacper", "Nowak")],
+        locations=[{"ref": "H1", "address": "14 HIGH ST", "town": "IPSWICH"},
+                   {"ref": "H2", "address": "16 High Street", "town": "Ipswich", "postcode": "IP1 1AA"}],
+        links=[{"from_ref": "home", "to_ref": "H1", "role": "resides-at"},
+               {"from_ref": "next", "to_ref": "H2", "role": "resides-at"}])
+    ingest(store, plan([crime, intel]))
+    features.build_features(store)
+    return store
+
+
+def test_a_home_where_the_other_records_event_happened(events: Store) -> None:
+    assert level(events, "sus", "home") == "the home of one is where an event of the other happened"
+    assert level(events, "home", "sus") == "the home of one is where an event of the other happened"
+    # a further location of an event ('at'), with no postcode
+    assert level(events, "wit", "home") == "the home of one is where an event of the other happened"
+
+
+def test_an_event_two_doors_away_is_no_evidence(events: Store) -> None:
+    """Most events happen away from the people's homes: an event elsewhere neither links nor separates."""
+    assert level(events, "sus", "next") == "no data"
+    assert level(events, "home", "next") == "no address shared"
+
+
+def test_two_event_places_alone_are_no_data(events: Store) -> None:
+    assert level(events, "sus", "wit") == "no data"

@@ -137,18 +137,28 @@ def phone() -> PersonComparison:
     ), else_label="no phone shared")
 
 
-#: A record with no home address to compare: neither a (UK) postcode nor a street address (number, street, town).
-_NO_HOME = "(len(postcodes_{s}) = 0 AND len(streets_{s}) = 0)"
+#: A record with a home address to compare: a (UK) postcode or a street address (number, street, town).
+_HOME = "(len(postcodes_{s}) > 0 OR len(streets_{s}) > 0)"
+#: The home (building or street address) of one record is the place of an event of the other.
+_HOME_IS_EVENT_PLACE = (
+    "list_has_any(buildings_l, event_places_r) OR list_has_any(streets_l, event_places_r) "
+    "OR list_has_any(event_places_l, buildings_r) OR list_has_any(event_places_l, streets_r)"
+)
+#: No data: not both records have a home, and neither's home is where an event of the other happened (an event
+#: elsewhere says nothing: most events do not happen at the people's homes).
+_ADDRESS_NULL = f"NOT ({_HOME.format(s='l')} AND {_HOME.format(s='r')}) AND NOT coalesce({_HOME_IS_EVENT_PLACE}, FALSE)"
 
 
 def address() -> PersonComparison:
     """Home addresses (resides-at, stays-at): same building (postcode + number/name), same postcode, same street
-    address (number, street and town, when a postcode is missing or not a UK one), or none shared."""
-    return PersonComparison("address", "Shared address", f"{_NO_HOME.format(s='l')} OR {_NO_HOME.format(s='r')}", (
+    address (number, street and town, when a postcode is missing or not a UK one); then the home of one record is
+    where an event of the other happened (the event place of a suspect, victim, witness...); or none shared."""
+    return PersonComparison("address", "Shared address", _ADDRESS_NULL, (
         Level("same building", "list_has_any(buildings_l, buildings_r)"),
         Level("same postcode", "list_has_any(postcodes_l, postcodes_r)"),
         Level("same street address (number, street, town), no postcode to compare",
               "list_has_any(streets_l, streets_r)"),
+        Level("the home of one is where an event of the other happened", _HOME_IS_EVENT_PLACE),
     ), else_label="no address shared")
 
 

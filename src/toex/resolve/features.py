@@ -15,7 +15,11 @@ Columns (``person_features``):
   number/name) from the person's links to phone objects and home locations;
   ``streets`` (building number + first street word + town, :func:`text.street_address_key`)
   of the same homes, with or without a postcode (an intelligence report's address,
-  an address abroad whose postcode is not a UK one).
+  an address abroad whose postcode is not a UK one);
+- ``event_places``: the buildings and street addresses of the places of the events
+  the record is involved in (suspect, victim, witness, subject...: the event's
+  location and its further ``at`` locations), read against the other record's
+  homes.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ from __future__ import annotations
 import csv
 from importlib import resources
 
-from toex.engine import Engine, as_engine
 from toex.resolve import db, text
 from toex.store import Store
 
@@ -38,11 +41,14 @@ RARE_NAME = 40
 COLUMNS: tuple[str, ...] = (
     "unique_id", "source_id", "ref", "fn", "fn1", "fn1_key", "fn_keys", "sn", "sn_key", "sn_keys",
     "dob", "dob_year", "dob_month", "dob_day", "sex", "pnc", "phones", "postcodes", "buildings", "streets",
+    "event_places",
 )
 
 #: Link roles that tie a person to a phone, and to a home-like address.
 PHONE_ROLES: tuple[str, ...] = ("uses", "keeper", "holds")
 HOME_ROLES: tuple[str, ...] = ("resides-at", "stays-at")
+#: Link roles that tie a person to an event (whose place may be another record's home).
+EVENT_ROLES: tuple[str, ...] = ("suspect", "offender", "victim", "witness", "missing-person", "subject", "reporter")
 
 
 def variant_pairs() -> list[tuple[str, str, str]]:
@@ -70,20 +76,19 @@ def _components(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return {x: find(x) for x in parent}
 
 
-def load_variants(target: Engine | Store) -> None:
+def load_variants(store: Store) -> None:
     """``__rs_name_variants(token, keys, key)``: each folded name, its variants and its canonical key
     (the first name of its whole variant group, so 'mohammed', 'muhammad' and 'mohamed' share one key)."""
-    store = as_engine(target)
     store.execute(f"DROP TABLE IF EXISTS {VARIANTS}")
     store.execute("CREATE TEMP TABLE __rs_variant_raw (name VARCHAR, variant VARCHAR, kind VARCHAR)")
     try:
-        store.insert_rows("__rs_variant_raw", ("name", "variant", "kind"), variant_pairs())
+        store.con.executemany("INSERT INTO __rs_variant_raw VALUES (?, ?, ?)", variant_pairs())
         folded = store.fetchall(f"""
             SELECT DISTINCT a, b FROM (SELECT {text.fold('name')} AS a, {text.fold('variant')} AS b FROM __rs_variant_raw) v
             WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b""")
         groups = _components([(str(a), str(b)) for a, b in folded])
         store.execute("CREATE TEMP TABLE __rs_variant_key (token VARCHAR, key VARCHAR)")
-        store.insert_rows("__rs_variant_key", ("token", "key"), sorted(groups.items()))
+        store.con.executemany("INSERT INTO __rs_variant_key VALUES (?, ?)", sorted(groups.items()))
         store.execute(f"""
             CREATE TEMP TABLE {VARIANTS} AS
             WITH pairs AS (
@@ -122,8 +127,7 @@ def _base_sql(known: bool) -> str:
 def _alias_sql() -> str:
     """Aliases are 'forenames surname': the last word is an alias surname, the others alias forenames."""
     return """
-        SELECT *, alias_words[1:len(alias_words) - 1] AS alias_fn,
-               alias_words[greatest(len(alias_words), 1):len(alias_words)] AS alias_sn
+        SELECT *, alias_words[:len(alias_words) - 1] AS alias_fn, alias_words[len(alias_words):] AS alias_sn
         FROM __rs_base0"""
 
 
@@ -141,10 +145,11 @@ def _name_keys_sql() -> str:
 
 
 def _links_sql() -> str:
-    """Per person record: phones and home postcodes/buildings/street addresses from its source's links.
-    A home with no (UK) postcode still gives its street address (number, street, town)."""
+    """Per person record: phones, home postcodes/buildings/street addresses and the places of its events from its
+    source's links. A home with no (UK) postcode still gives its street address (number, street, town)."""
     phone_roles = ", ".join(f"'{r}'" for r in PHONE_ROLES)
     home_roles = ", ".join(f"'{r}'" for r in HOME_ROLES)
+    event_roles = ", ".join(f"'{r}'" for r in EVENT_ROLES)
     addr = text.address_text("l.address")
     return f"""
         WITH phone AS (
@@ -157,6 +162,22 @@ def _links_sql() -> str:
                    {text.street_address_key(addr, 'l.town')} AS street
             FROM links k JOIN locations l ON l.source_id = k.source_id AND l.ref = k.to_ref
             WHERE k.role IN ({home_roles})
+        ), event_keys AS (
+            SELECT k.source_id, k.from_ref AS ref, {text.building_key(addr, 'l.postcode')} AS building,
+                   {text.street_address_key(addr, 'l.town')} AS street
+            FROM links k
+            JOIN events e ON e.source_id = k.source_id AND e.ref = k.to_ref
+            JOIN (SELECT source_id, ref, location_ref AS place FROM events WHERE location_ref IS NOT NULL
+                  UNION SELECT source_id, from_ref, to_ref FROM links WHERE role = 'at') p
+              ON p.source_id = e.source_id AND p.ref = e.ref
+            JOIN locations l ON l.source_id = p.source_id AND l.ref = p.place
+            WHERE k.role IN ({event_roles})
+        ), event AS (
+            SELECT source_id, ref,
+                   list_distinct(coalesce(list(building) FILTER (WHERE building IS NOT NULL), [])
+                                 || coalesce(list(street) FILTER (WHERE street IS NOT NULL), [])) AS event_places
+            FROM event_keys WHERE building IS NOT NULL OR street IS NOT NULL
+            GROUP BY ALL
         ), home AS (
             SELECT source_id, ref, list_distinct(list(postcode) FILTER (WHERE postcode IS NOT NULL)) AS postcodes,
                    list_distinct(list(building) FILTER (WHERE building IS NOT NULL)) AS buildings,
@@ -164,16 +185,17 @@ def _links_sql() -> str:
             FROM home_keys WHERE postcode IS NOT NULL OR street IS NOT NULL
             GROUP BY ALL
         )
-        SELECT coalesce(p.source_id, h.source_id) AS source_id, coalesce(p.ref, h.ref) AS ref,
+        SELECT coalesce(p.source_id, h.source_id, e.source_id) AS source_id, coalesce(p.ref, h.ref, e.ref) AS ref,
                coalesce(p.phones, []) AS phones, coalesce(h.postcodes, []) AS postcodes,
-               coalesce(h.buildings, []) AS buildings, coalesce(h.streets, []) AS streets
-        FROM phone p FULL JOIN home h ON p.source_id = h.source_id AND p.ref = h.ref"""
+               coalesce(h.buildings, []) AS buildings, coalesce(h.streets, []) AS streets,
+               coalesce(e.event_places, []) AS event_places
+        FROM phone p FULL JOIN home h ON p.source_id = h.source_id AND p.ref = h.ref
+        FULL JOIN event e ON e.source_id = coalesce(p.source_id, h.source_id) AND e.ref = coalesce(p.ref, h.ref)"""
 
 
-def build_features(target: Engine | Store, known: bool = False) -> int:
+def build_features(store: Store, known: bool = False) -> int:
     """(Re)build ``person_features`` from ``persons``/``links``; return the number of matchable records.
     With ``known`` the records already in ``entity_records`` (the previous run) get the lowest ids."""
-    store = as_engine(target)
     load_variants(store)
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base0 AS {_base_sql(known)}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base AS {_alias_sql()}")
@@ -186,7 +208,8 @@ def build_features(target: Engine | Store, known: bool = False) -> int:
                coalesce(vf.key, b.fn_tokens[1]) AS fn1_key, coalesce(kf.keys, []) AS fn_keys,
                b.sn, coalesce(vs.key, b.sn) AS sn_key, coalesce(ks.keys, []) AS sn_keys,
                b.dob, b.dob_year, b.dob_month, b.dob_day, b.sex, b.pnc,
-               coalesce(k.phones, []), coalesce(k.postcodes, []), coalesce(k.buildings, []), coalesce(k.streets, [])
+               coalesce(k.phones, []), coalesce(k.postcodes, []), coalesce(k.buildings, []), coalesce(k.streets, []),
+               coalesce(k.event_places, [])
         FROM __rs_base b
         LEFT JOIN {VARIANTS} vf ON vf.token = b.fn_tokens[1]
         LEFT JOIN {VARIANTS} vs ON vs.token = b.sn
@@ -228,7 +251,6 @@ def match_sql() -> str:
         FROM k"""
 
 
-def build_match_table(target: Engine | Store) -> None:
+def build_match_table(store: Store) -> None:
     """Materialise :func:`match_sql` once (``__rs_match``): training and scoring read it."""
-    store = as_engine(target)
     store.execute(f"CREATE OR REPLACE TEMP TABLE {MATCH} AS {match_sql()}")
