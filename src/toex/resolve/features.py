@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 from importlib import resources
 
+from toex.engine import Engine, as_engine
 from toex.resolve import db, text
 from toex.store import Store
 
@@ -76,19 +77,20 @@ def _components(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return {x: find(x) for x in parent}
 
 
-def load_variants(store: Store) -> None:
+def load_variants(target: Engine | Store) -> None:
     """``__rs_name_variants(token, keys, key)``: each folded name, its variants and its canonical key
     (the first name of its whole variant group, so 'mohammed', 'muhammad' and 'mohamed' share one key)."""
+    store = as_engine(target)
     store.execute(f"DROP TABLE IF EXISTS {VARIANTS}")
     store.execute("CREATE TEMP TABLE __rs_variant_raw (name VARCHAR, variant VARCHAR, kind VARCHAR)")
     try:
-        store.con.executemany("INSERT INTO __rs_variant_raw VALUES (?, ?, ?)", variant_pairs())
+        store.insert_rows("__rs_variant_raw", ("name", "variant", "kind"), variant_pairs())
         folded = store.fetchall(f"""
             SELECT DISTINCT a, b FROM (SELECT {text.fold('name')} AS a, {text.fold('variant')} AS b FROM __rs_variant_raw) v
             WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b""")
         groups = _components([(str(a), str(b)) for a, b in folded])
         store.execute("CREATE TEMP TABLE __rs_variant_key (token VARCHAR, key VARCHAR)")
-        store.con.executemany("INSERT INTO __rs_variant_key VALUES (?, ?)", sorted(groups.items()))
+        store.insert_rows("__rs_variant_key", ("token", "key"), sorted(groups.items()))
         store.execute(f"""
             CREATE TEMP TABLE {VARIANTS} AS
             WITH pairs AS (
@@ -127,7 +129,8 @@ def _base_sql(known: bool) -> str:
 def _alias_sql() -> str:
     """Aliases are 'forenames surname': the last word is an alias surname, the others alias forenames."""
     return """
-        SELECT *, alias_words[:len(alias_words) - 1] AS alias_fn, alias_words[len(alias_words):] AS alias_sn
+        SELECT *, alias_words[1:len(alias_words) - 1] AS alias_fn,
+               alias_words[greatest(len(alias_words), 1):len(alias_words)] AS alias_sn
         FROM __rs_base0"""
 
 
@@ -193,9 +196,10 @@ def _links_sql() -> str:
         FULL JOIN event e ON e.source_id = coalesce(p.source_id, h.source_id) AND e.ref = coalesce(p.ref, h.ref)"""
 
 
-def build_features(store: Store, known: bool = False) -> int:
+def build_features(target: Engine | Store, known: bool = False) -> int:
     """(Re)build ``person_features`` from ``persons``/``links``; return the number of matchable records.
     With ``known`` the records already in ``entity_records`` (the previous run) get the lowest ids."""
+    store = as_engine(target)
     load_variants(store)
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base0 AS {_base_sql(known)}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE __rs_base AS {_alias_sql()}")
@@ -251,6 +255,7 @@ def match_sql() -> str:
         FROM k"""
 
 
-def build_match_table(store: Store) -> None:
+def build_match_table(target: Engine | Store) -> None:
     """Materialise :func:`match_sql` once (``__rs_match``): training and scoring read it."""
+    store = as_engine(target)
     store.execute(f"CREATE OR REPLACE TEMP TABLE {MATCH} AS {match_sql()}")
