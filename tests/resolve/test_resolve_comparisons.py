@@ -39,6 +39,9 @@ ROWS = [
     ("swaptypo-2", "Morris", "Nicola", "1948-10-05", "F", "", ""),
     ("triplet-1", "Ana", "Popa", "2012-04-04", "F", "", ""),
     ("triplet-2", "Ava", "Popa", "2012-04-04", "F", "", ""),
+    ("year-typo-1", "Brooke", "Reid", "1943-12-27", "F", "", ""),
+    ("year-typo-2", "Brooke", "Reid", "1934-12-27", "F", "", ""),
+    ("daughter", "Brooke", "Reid", "1968-05-02", "F", "", ""),
 ]
 
 
@@ -151,3 +154,12 @@ def test_a_model_trained_with_other_comparisons_is_not_reused() -> None:
     older = copy.deepcopy(fresh)
     older["comparisons"][0]["comparison_levels"].pop(-2)  # another version, without one forenames level
     assert not people.same_comparisons(older)
+
+
+def test_two_year_digits_transposed_are_a_typo_not_another_person(featured: Store) -> None:
+    got = levels(featured, "year-typo-1", "year-typo-2")
+    assert got["dob"] == "one digit different or two digits transposed"
+    assert got["contradiction"] is None
+    got = levels(featured, "year-typo-1", "daughter")
+    assert got["dob"] == "two or more years apart"
+    assert got["contradiction"] == "dates of birth two or more years apart"

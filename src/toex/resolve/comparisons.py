@@ -96,7 +96,8 @@ def surname() -> PersonComparison:
 
 def date_of_birth() -> PersonComparison:
     """Date of birth: the same; day and month transposed; one partial and agreeing; one digit
-    different; year off by one; same year; a year apart. Two or more years apart contradicts."""
+    different or two digits transposed (1943/1934); year off by one; same year; a year apart. Two or more
+    years apart contradicts."""
     full = "dob_l IS NOT NULL AND dob_r IS NOT NULL"
     return PersonComparison("dob", "Date of birth", "dob_year_l IS NULL OR dob_year_r IS NULL", (
         Level("the same", "dob_l = dob_r"),
@@ -107,7 +108,8 @@ def date_of_birth() -> PersonComparison:
         Level("partial date, year agreeing",
               "(dob_l IS NULL OR dob_r IS NULL) AND dob_year_l = dob_year_r "
               "AND (dob_month_l IS NULL OR dob_month_r IS NULL)"),
-        Level("one digit different", f"{full} AND levenshtein(CAST(dob_l AS VARCHAR), CAST(dob_r AS VARCHAR)) <= 1"),
+        Level("one digit different or two digits transposed",
+              f"{full} AND damerau_levenshtein(CAST(dob_l AS VARCHAR), CAST(dob_r AS VARCHAR)) <= 1"),
         Level("year off by one, day and month the same",
               "abs(dob_year_l - dob_year_r) = 1 AND coalesce(dob_month_l = dob_month_r, TRUE) "
               "AND coalesce(dob_day_l = dob_day_r, TRUE)"),
