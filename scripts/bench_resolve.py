@@ -218,6 +218,17 @@ sys.stdout.write("RESULT " + json.dumps({"pairs": [[x, y] for x, y in got], "sec
 """
 
 
+def _febrl_dob(raw: str) -> str:
+    """FEBRL's 'YYYYMMDD' as an ISO date; a corrupted one ('19450493') keeps its valid parts as a partial date
+    ('1945-04', or '1945'), as the exchange format allows, instead of sending the whole record to quarantine."""
+    if len(raw) != 8 or not raw.isdigit():
+        return ""
+    year, month, day = raw[:4], raw[4:6], raw[6:]
+    if pd.to_datetime(f"{year}-{month}-{day}", format="%Y-%m-%d", errors="coerce") is not pd.NaT:
+        return f"{year}-{month}-{day}"
+    return f"{year}-{month}" if 1 <= int(month) <= 12 else year
+
+
 def _febrl_sources(work: Path) -> list[Path]:
     """FEBRL4's two files as toex POLE sources: persons (given name, surname, date of birth) and their homes."""
     import yaml
@@ -230,7 +241,7 @@ def _febrl_sources(work: Path) -> list[Path]:
         (folder / "source.yaml").write_text(yaml.safe_dump({
             "id": f"febrl4{part}", "name": f"FEBRL4 {part}", "owner": "local-authority:febrl", "kind": "crime",
             "extracted": "2024-01-01", "classification": "OFFICIAL"}), encoding="utf-8")
-        dob = frame["date_of_birth"].str.replace(r"^(\d{4})(\d{2})(\d{2})$", r"\1-\2-\3", regex=True)
+        dob = frame["date_of_birth"].map(_febrl_dob)
         pd.DataFrame({"ref": frame["rec_id"], "forenames": frame["given_name"], "surname": frame["surname"],
                       "dob": dob, "sex": "", "nationality": "", "pnc_id": "", "aliases": ""}).to_csv(
             folder / "persons.csv", index=False)
