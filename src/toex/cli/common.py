@@ -73,9 +73,14 @@ def opened_engine(store: Path | None, engine: str | None) -> AbstractContextMana
     return _opened(lambda: get_engine(cfg))
 
 
-def opened_store(store: Path | None, *, read_only: bool = False) -> AbstractContextManager[Store]:
-    """Open the store, turning toex errors into a one-line message and exit code 1."""
+def opened_store(store: Path | None, *, read_only: bool = False, create: bool = False) -> AbstractContextManager[Store]:
+    """Open the store, turning toex errors into a one-line message and exit code 1. Only a command that may
+    start a store (``create``) makes one where there is none: the others would show an empty new store as if
+    it were the user's (a mistyped ``--store``)."""
     cfg = settings(store)
+    if not create and not Path(cfg.store).exists():
+        raise fail(f"{cfg.store}: there is no store here; load sources with 'toex ingest' (or run 'toex demo'), "
+                   "or give the store's path with --store or TOEX_STORE")
     return _opened(lambda: open_store(cfg.store, read_only=read_only))
 
 

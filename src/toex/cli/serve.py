@@ -68,7 +68,7 @@ def add_command(
     from toex.store import audit
 
     password = typer.prompt("Password (12+ characters)", hide_input=True, confirmation_prompt=True)
-    with opened_store(store) as handle:
+    with opened_store(store, create=True) as handle:
         try:
             add_user(handle, username, password, role=role, scope_kind=scope, scope_id=scope_id, clearance=clearance,
                      handling_c=handling_c, display_name=display_name, created_by=settings(store).actor)
