@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     store: Path = Field(default=DEFAULT_STORE, description="Path of the DuckDB store file.")
     engine: Literal["duckdb", "spark"] = Field(default="duckdb", description="Execution engine.")
     spark_master: str = Field(default="local[*]", description="Spark master URL for --engine spark.")
+    spark_driver_memory: str = Field(
+        default="4g", description="Heap of the Spark driver (on local[*], the whole engine), e.g. '4g', '16g'.")
     spark_warehouse: Path = Field(
         default=DEFAULT_SPARK_WAREHOUSE,
         description="Folder of the Spark store (Parquet tables and their manifest), created on first use.")

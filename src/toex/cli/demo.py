@@ -288,7 +288,8 @@ def _open_engine(run: DemoRun) -> Engine:
         from toex.config import load_settings
         from toex.engine.spark import SparkEngine
 
-        return SparkEngine(run.warehouse, load_settings().spark_master)
+        cfg = load_settings()
+        return SparkEngine(run.warehouse, cfg.spark_master, driver_memory=cfg.spark_driver_memory)
     return DuckDBEngine(open_store(run.store_path), owns_store=True)
 
 

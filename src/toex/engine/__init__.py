@@ -86,7 +86,7 @@ def get_engine(settings: Settings) -> Engine:
     if settings.engine == "spark":
         from toex.engine.spark import SparkEngine
 
-        return SparkEngine(settings.spark_warehouse, settings.spark_master)
+        return SparkEngine(settings.spark_warehouse, settings.spark_master, driver_memory=settings.spark_driver_memory)
     from toex.store import open_store
 
     return DuckDBEngine(open_store(settings.store), owns_store=True)

@@ -71,14 +71,18 @@ _REF_TABLES = ("ref_forces", "ref_regions", "ref_offence_codes", "ref_policeuk_c
 
 
 def spark_session(master: str = "local[*]", *, checkpoint_dir: Path | None = None,
-                  shuffle_partitions: int | None = None) -> SparkSession:
-    """The process's Spark session (started on first use), configured for toex."""
+                  shuffle_partitions: int | None = None, driver_memory: str | None = None) -> SparkSession:
+    """The process's Spark session (started on first use), configured for toex. ``driver_memory`` sizes the
+    driver's heap (Spark's default is 1 GB); it takes effect only when this call starts the JVM."""
     from splink.backends.spark import similarity_jar_location
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     partitions = shuffle_partitions or (LOCAL_SHUFFLE_PARTITIONS if master.startswith("local") else 200)
+    builder = SparkSession.builder
+    if driver_memory:
+        builder = builder.config("spark.driver.memory", driver_memory)
     session = (
-        SparkSession.builder.master(master).appName("toex")
+        builder.master(master).appName("toex")
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
@@ -126,9 +130,11 @@ class SparkEngine(Engine):
     name = "spark"
     dialect = SparkDialect()
 
-    def __init__(self, warehouse: Path, master: str = "local[*]", *, session: SparkSession | None = None) -> None:
+    def __init__(self, warehouse: Path, master: str = "local[*]", *, session: SparkSession | None = None,
+                 driver_memory: str | None = None) -> None:
         self.warehouse = Warehouse(Path(warehouse))
-        base = session or spark_session(master, checkpoint_dir=self.warehouse.root / CHECKPOINTS)
+        base = session or spark_session(master, checkpoint_dir=self.warehouse.root / CHECKPOINTS,
+                                        driver_memory=driver_memory)
         self.spark = base.newSession()
         self._stored: dict[str, DataFrame] = {}
         self._temps: set[str] = set()
