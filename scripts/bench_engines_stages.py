@@ -149,7 +149,7 @@ def run_stages(engine: Engine, out: Path) -> tuple[list[tuple[str, float, float,
     return rows, peak.peak
 
 
-def bench_scale(scale: str, work: Path, master: str) -> list[str]:
+def bench_scale(scale: str, work: Path, master: str, driver_memory: str) -> list[str]:
     root = work / scale
     root.mkdir(parents=True, exist_ok=True)
     loaded = loaded_store(root, scale)
@@ -164,7 +164,7 @@ def bench_scale(scale: str, work: Path, master: str) -> list[str]:
 
     shutil.rmtree(root / "warehouse", ignore_errors=True)
     t0 = time.perf_counter()
-    spark = SparkEngine(root / "warehouse", session=spark_session(master))
+    spark = SparkEngine(root / "warehouse", session=spark_session(master, driver_memory=driver_memory))
     start_s = time.perf_counter() - t0
     source = DuckDBEngine(open_store(loaded), owns_store=True)
     t0 = time.perf_counter()
@@ -198,10 +198,11 @@ def main() -> None:
     ap.add_argument("--scale", action="append", help="tiny, small, medium (repeatable; default tiny)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/toex-bench-stages"))
     ap.add_argument("--master", default="local[*]")
+    ap.add_argument("--driver-memory", default="4g", help="the Spark driver's heap (default 4g)")
     args = ap.parse_args()
     lines = []
     for scale in args.scale or ["tiny"]:
-        lines += bench_scale(scale, args.work, args.master)
+        lines += bench_scale(scale, args.work, args.master, args.driver_memory)
     print("| scale | stage | engine | wall s | CPU s | rows read/s | peak MB (whole run) | same result |")
     print("|---|---|---|---:|---:|---:|---:|---|")
     print("\n".join(lines))
