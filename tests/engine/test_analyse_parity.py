@@ -10,8 +10,8 @@ and haversines may differ in the last bits with the order Spark adds them in);
 JSON documents are compared parsed. Everything else must be equal.
 
 Run time: 8 min 10 s on two cores shared with two other Spark jobs (load
-11-22); 4 min 1 s together with test_copy_tables.py at load 8-10. Of it, Spark's analyse used 136 CPU-seconds (scripts/
-bench_engines_analyse.py); the fixed costs are Spark's start (~10 s idle),
+11-22); 4 min 1 s together with test_copy_tables.py at load 8-10. Of it, Spark's analyse used 101-136 CPU-seconds (scripts/
+bench_engines_stages.py); the fixed costs are Spark's start (~10 s idle),
 the DuckDB build (~40 s) and the copy into the warehouse (one commit).
 """
 
