@@ -153,13 +153,14 @@ _ADDRESS_NULL = f"NOT ({_HOME.format(s='l')} AND {_HOME.format(s='r')}) AND NOT 
 
 def address() -> PersonComparison:
     """Home addresses (resides-at, stays-at): same building (postcode + number/name), same postcode, same street
-    address (number, street and town, when a postcode is missing or not a UK one); then the home of one record is
+    address (number, street and town) when one record has no (UK) postcode (two postcodes that differ say two
+    streets of one name, as in the many High Streets of a city); then the home of one record is
     where an event of the other happened (the event place of a suspect, victim, witness...); or none shared."""
     return PersonComparison("address", "Shared address", _ADDRESS_NULL, (
         Level("same building", "list_has_any(buildings_l, buildings_r)"),
         Level("same postcode", "list_has_any(postcodes_l, postcodes_r)"),
         Level("same street address (number, street, town), no postcode to compare",
-              "list_has_any(streets_l, streets_r)"),
+              "list_has_any(streets_l, streets_r) AND (len(postcodes_l) = 0 OR len(postcodes_r) = 0)"),
         Level("the home of one is where an event of the other happened", _HOME_IS_EVENT_PLACE),
     ), else_label="no address shared")
 

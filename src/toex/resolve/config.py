@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 #: birth by the name + year / name + day-month rules, a typo in one name by the
 #: rules on the other name, typos or spellings in both names by the phonetic keys,
 #: a swap by the swap rule, anything else by a shared home (building, or street address
-#: when there is no postcode), phone or PNC id.
+#: when one record has no postcode: on its own the street address is coarse, one 'High Street'
+#: per district of a city), phone or PNC id.
 DEFAULT_BLOCKING: tuple[str, ...] = (
     "l.pnc = r.pnc",
     "l.fn1_key = r.fn1_key AND l.sn_key = r.sn_key AND l.dob_year = r.dob_year",
@@ -27,7 +28,7 @@ DEFAULT_BLOCKING: tuple[str, ...] = (
     "l.fn1_key = r.sn1_key AND l.sn1_key = r.fn1_key AND coalesce(abs(l.dob_year - r.dob_year) <= 1, TRUE)",
     "l.fn1_ph = r.fn1_ph AND l.sn_ph = r.sn_ph AND l.dob_year = r.dob_year",
     "l.bld1 = r.bld1",
-    "l.st1 = r.st1",
+    "l.st1 = r.st1 AND (len(l.postcodes) = 0 OR len(r.postcodes) = 0)",
     "l.ph1 = r.ph1",
     "l.fn1_key = r.fn1_key AND l.dob_year = r.dob_year AND left(l.sn, 2) = left(r.sn, 2)",
     "l.dob = r.dob AND left(l.sn, 1) = left(r.sn, 1)",

@@ -160,20 +160,22 @@ def _links_sql() -> str:
             FROM links k JOIN objects o ON o.source_id = k.source_id AND o.ref = k.to_ref
             WHERE k.role IN ({phone_roles}) AND o.kind = 'phone' AND o.value IS NOT NULL
             GROUP BY ALL
-        ), home_keys AS (
-            SELECT k.source_id, k.from_ref AS ref, l.postcode, {text.building_key(addr, 'l.postcode')} AS building,
+        ), places AS (  -- each location's keys once (the regular expressions are the cost)
+            SELECT l.source_id, l.ref, l.postcode, {text.building_key(addr, 'l.postcode')} AS building,
                    {text.street_address_key(addr, 'l.town')} AS street
-            FROM links k JOIN locations l ON l.source_id = k.source_id AND l.ref = k.to_ref
+            FROM locations l
+        ), home_keys AS (
+            SELECT k.source_id, k.from_ref AS ref, l.postcode, l.building, l.street
+            FROM links k JOIN places l ON l.source_id = k.source_id AND l.ref = k.to_ref
             WHERE k.role IN ({home_roles})
         ), event_keys AS (
-            SELECT k.source_id, k.from_ref AS ref, {text.building_key(addr, 'l.postcode')} AS building,
-                   {text.street_address_key(addr, 'l.town')} AS street
+            SELECT k.source_id, k.from_ref AS ref, l.building, l.street
             FROM links k
             JOIN events e ON e.source_id = k.source_id AND e.ref = k.to_ref
             JOIN (SELECT source_id, ref, location_ref AS place FROM events WHERE location_ref IS NOT NULL
                   UNION SELECT source_id, from_ref, to_ref FROM links WHERE role = 'at') p
               ON p.source_id = e.source_id AND p.ref = e.ref
-            JOIN locations l ON l.source_id = p.source_id AND l.ref = p.place
+            JOIN places l ON l.source_id = p.source_id AND l.ref = p.place
             WHERE k.role IN ({event_roles})
         ), event AS (
             SELECT source_id, ref,
