@@ -148,3 +148,14 @@ def test_an_event_two_doors_away_is_no_evidence(events: Store) -> None:
 
 def test_two_event_places_alone_are_no_data(events: Store) -> None:
     assert level(events, "sus", "wit") == "no data"
+
+
+def test_explain_shows_the_street_addresses_and_event_places_compared(events: Store) -> None:
+    from toex.resolve.explain import _levels
+    from toex.resolve.review import RecordRef
+
+    levels, _ = _levels(events, RecordRef("suffolk-crime", "sus"), RecordRef("suffolk-intel", "home"))
+    label, left, right = levels["address"]
+    assert label == "the home of one is where an event of the other happened"
+    assert "(events at:" in left and "14|high|ipswich" in left  # the suspect's event place, as keyed
+    assert right == "14|high|ipswich"  # the intelligence report's home: a street address, no postcode

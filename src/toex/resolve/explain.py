@@ -61,7 +61,9 @@ class Explanation:
 _SHOWN: dict[str, str] = {
     "forenames": "fn", "surname": "sn", "dob": "coalesce(CAST(dob AS VARCHAR), CAST(dob_year AS VARCHAR) || "
     "coalesce('-' || lpad(CAST(dob_month AS VARCHAR), 2, '0'), ''))", "sex": "sex", "pnc": "pnc",
-    "phone": "array_to_string(phones, ' ')", "address": "array_to_string(buildings, ' ')",
+    "phone": "array_to_string(phones, ' ')",
+    "address": "concat_ws(' ', NULLIF(array_to_string(list_distinct(buildings || streets), ' '), ''), "
+               "'(events at: ' || NULLIF(array_to_string(event_places, ' '), '') || ')')",
 }
 
 
