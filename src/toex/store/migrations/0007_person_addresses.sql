@@ -4,8 +4,3 @@
 -- report's address or an address abroad is evidence too. Rebuilt by every resolve run.
 
 ALTER TABLE person_features ADD COLUMN streets VARCHAR[];
-
--- `event_places`: the building and street address keys of the places of the events a
--- person record is involved in (suspect, victim, witness, subject...), compared with
--- another record's homes.
-ALTER TABLE person_features ADD COLUMN event_places VARCHAR[];
