@@ -140,6 +140,14 @@ def run_toex(store_path: Path, truth: Path) -> dict[str, Any]:
             "records": len(pred), **_scores(pred, truth)}
 
 
+#: The baselines' one home postcode per person record (``home(source_id, ref, postcode)``), as a WITH clause.
+HOME_POSTCODE = """home AS (
+            SELECT k.source_id, k.from_ref AS ref, min(l.postcode) AS postcode
+            FROM links k JOIN locations l ON l.source_id = k.source_id AND l.ref = k.to_ref
+            WHERE k.role IN ('resides-at', 'stays-at') GROUP BY ALL
+        )"""
+
+
 def run_plain(store_path: Path, truth: Path) -> dict[str, Any]:
     import duckdb
     import splink.comparison_library as cl
@@ -147,13 +155,9 @@ def run_plain(store_path: Path, truth: Path) -> dict[str, Any]:
 
     con = duckdb.connect(str(store_path))
     started = time.perf_counter()
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TABLE __plain_input AS
-        WITH home AS (
-            SELECT k.source_id, k.from_ref AS ref, min(l.postcode) AS postcode
-            FROM links k JOIN locations l ON l.source_id = k.source_id AND l.ref = k.to_ref
-            WHERE k.role IN ('resides-at', 'stays-at') GROUP BY ALL
-        )
+        WITH {HOME_POSTCODE}
         SELECT row_number() OVER () AS unique_id, p.source_id, p.ref, p.forenames_norm AS first_name,
                p.surname_norm AS surname, p.dob, h.postcode
         FROM persons p LEFT JOIN home h USING (source_id, ref)""")

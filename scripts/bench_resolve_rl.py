@@ -35,7 +35,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_resolve import _dataset, _scores  # noqa: E402
+from bench_resolve import HOME_POSTCODE, _dataset, _scores  # noqa: E402
 
 #: Runs in the --rl-python interpreter: reads the input CSV, writes the linked pairs, prints a RESULT line.
 _RL_SYNTH = r"""
@@ -85,12 +85,8 @@ def _input(store: Path, out: Path) -> pd.DataFrame:
 
     con = duckdb.connect(str(store), read_only=True)
     try:
-        frame = con.execute("""
-            WITH home AS (
-                SELECT k.source_id, k.from_ref AS ref, min(l.postcode) AS postcode
-                FROM links k JOIN locations l ON l.source_id = k.source_id AND l.ref = k.to_ref
-                WHERE k.role IN ('resides-at', 'stays-at') GROUP BY ALL
-            )
+        frame = con.execute(f"""
+            WITH {HOME_POSTCODE}
             SELECT row_number() OVER (ORDER BY p.source_id, p.ref) AS unique_id, p.source_id, p.ref,
                    p.forenames_norm AS first_name, p.surname_norm AS surname, CAST(p.dob AS VARCHAR) AS dob,
                    h.postcode, CASE WHEN upper(p.sex) IN ('M', 'F') THEN upper(p.sex) END AS sex
