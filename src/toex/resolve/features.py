@@ -38,6 +38,21 @@ VARIANTS = "__rs_name_variants"
 #: A name (forename + surname) carried by more records than this is never a block on its own.
 RARE_NAME = 40
 
+#: The most records a blocking rule compares as one block (see ``config._capped``); a bigger block is split.
+BLOCK_CAP = 10
+
+#: Block sizes in the match table: for each, the count column and the key it counts records by (the key of a
+#: blocking rule in ``config.DEFAULT_BLOCKING``).
+BLOCK_COUNTS: dict[str, str] = {
+    "ny_n": "fn1_key, sn_key, dob_year",
+    "nd_n": "fn1_key, sn_key, dob_month, dob_day",
+    "sd_n": "sn_key, dob",
+    "fd_n": "fn1_key, dob",
+    "py_n": "fn1_ph, sn_ph, dob_year",
+    "st_n": "st1",
+    "fy_n": "fn1_key, dob_year, left(sn, 2)",
+}
+
 #: The columns of ``person_features``, in the order :func:`build_features` fills them.
 COLUMNS: tuple[str, ...] = (
     "unique_id", "source_id", "ref", "fn", "fn1", "fn1_key", "fn_keys", "sn", "sn_key", "sn_keys",
@@ -234,9 +249,11 @@ def match_sql() -> str:
     and surname word 'adam'), ``fn1_ph``/``sn_ph`` phonetic keys (typos and spellings in both names),
     ``bld1``/``ph1``/``st1`` one home building, one phone and one home street address (shared by records of one
     person), ``nm_rare``/``ph_rare`` the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it
-    (``nm_count`` records carry the canonical name): a record with no date of birth is compared on its name alone
-    only when the name is rare enough to mean something."""
+    (``nm_count``/``ph_count`` records carry the canonical / phonetic name): a record with no date of birth is compared
+    on its name alone only when the name is rare enough to mean something; and the size of each record's block under
+    each capped blocking rule (:data:`BLOCK_COUNTS`)."""
     sn1 = f"{text.tokens('f.sn')}[1]"
+    counts = ",\n                   ".join(f"count(*) OVER (PARTITION BY {key}) AS {name}" for name, key in BLOCK_COUNTS.items())
     return f"""
         WITH names AS (
             SELECT fn1 AS name FROM {FEATURES} WHERE fn1 IS NOT NULL UNION SELECT sn FROM {FEATURES} WHERE sn IS NOT NULL
@@ -248,13 +265,15 @@ def match_sql() -> str:
                    list_min(f.streets) AS st1
             FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
             LEFT JOIN sounds pf ON pf.name = f.fn1 LEFT JOIN sounds ps ON ps.name = f.sn
+        ), c AS (
+            SELECT *, count(*) OVER (PARTITION BY fn1_key, sn_key) AS nm_count,
+                   count(*) OVER (PARTITION BY fn1_ph, sn_ph) AS ph_count,
+                   {counts}
+            FROM k
         )
-        SELECT *, count(*) OVER (PARTITION BY fn1_key, sn_key) AS nm_count,
-               CASE WHEN count(*) OVER (PARTITION BY fn1_key, sn_key) <= {RARE_NAME} THEN fn1_key || ' ' || sn_key END
-                   AS nm_rare,
-               CASE WHEN count(*) OVER (PARTITION BY fn1_ph, sn_ph) <= {RARE_NAME} THEN fn1_ph || ' ' || sn_ph END
-                   AS ph_rare
-        FROM k"""
+        SELECT *, CASE WHEN nm_count <= {RARE_NAME} THEN fn1_key || ' ' || sn_key END AS nm_rare,
+               CASE WHEN ph_count <= {RARE_NAME} THEN fn1_ph || ' ' || sn_ph END AS ph_rare
+        FROM c"""
 
 
 def build_match_table(target: Engine | Store) -> None:
