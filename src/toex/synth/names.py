@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from toex.synth.refdata import NamePool, StrArray, names, zipf_weights
+from toex.synth.refdata import NamePool, StrArray, names
 
 
 def origin_weights(pool: NamePool, urban: bool, override: dict[str, float] | None) -> npt.NDArray[np.float64]:
@@ -34,7 +34,7 @@ def _groups(keys: list[object], wanted: list[object]) -> dict[object, np.ndarray
 
 
 def sample_forenames(rng: np.random.Generator, origin: StrArray, sex: StrArray) -> StrArray:
-    """One forename per person, from the pool of their origin and sex."""
+    """One forename per person, from the pool of their origin and sex (weighted by rank)."""
     pool = names()
     out = np.empty(len(origin), dtype=object)
     sexes = ["F" if s == "F" else "M" for s in np.asarray(sex).tolist()]
@@ -42,18 +42,19 @@ def sample_forenames(rng: np.random.Generator, origin: StrArray, sex: StrArray) 
     for key, names_ in pool.forenames.items():
         idx = groups[key]
         if len(idx):
-            out[idx] = names_[rng.choice(len(names_), size=len(idx), p=zipf_weights(len(names_)))]
+            out[idx] = names_[rng.choice(len(names_), size=len(idx), p=pool.forename_p[key])]
     return out
 
 
 def sample_surnames(rng: np.random.Generator, origin: StrArray) -> StrArray:
+    """One surname per person, from the pool of their origin (weighted by rank)."""
     pool = names()
     out = np.empty(len(origin), dtype=object)
     groups = _groups(np.asarray(origin).tolist(), list(pool.surnames))
     for o, names_ in pool.surnames.items():
         idx = groups[o]
         if len(idx):
-            out[idx] = names_[rng.choice(len(names_), size=len(idx), p=zipf_weights(len(names_), 0.9))]
+            out[idx] = names_[rng.choice(len(names_), size=len(idx), p=pool.surname_p[o])]
     return out
 
 

@@ -34,7 +34,8 @@ class ForcePostcodes:
 
 @dataclass(frozen=True)
 class NamePool:
-    """Forenames by (origin, sex) and surnames by origin, most common first."""
+    """Forenames by (origin, sex) and surnames by origin, most common first, with the
+    probability of each name (``forename_p``, ``surname_p``: same keys and order)."""
 
     origins: tuple[str, ...]
     nationality: dict[str, str]
@@ -43,11 +44,20 @@ class NamePool:
     middle_rate: dict[str, float]
     forenames: dict[tuple[str, str], StrArray]
     surnames: dict[str, StrArray]
+    forename_p: dict[tuple[str, str], npt.NDArray[np.float64]]
+    surname_p: dict[str, npt.NDArray[np.float64]]
 
 
-def zipf_weights(n: int, s: float = 0.8) -> npt.NDArray[np.float64]:
-    """Weights of a list ordered most common first."""
-    w = 1.0 / np.arange(1, n + 1) ** s
+def zipf_weights(n: int, s: float = 0.8, offset: float = 0.0) -> npt.NDArray[np.float64]:
+    """Weights of a list ordered most common first: ``1 / (rank + offset) ** s``, normalised.
+
+    A positive offset flattens the head (the first names less dominant), a negative one
+    (above -1) lifts the first name over the next ones.
+    """
+    if offset <= -1:
+        raise ValueError("offset must be above -1")
+    rank = np.arange(1, n + 1)
+    w = 1.0 / (rank + offset) ** s if offset else 1.0 / rank**s
     return np.asarray(w / w.sum(), dtype=np.float64)
 
 
@@ -144,21 +154,49 @@ def postcodes(force_id: str) -> ForcePostcodes:
     return ForcePostcodes(postcode=a.postcode[rows], town=a.town[rows], latitude=a.latitude[rows], longitude=a.longitude[rows])
 
 
+def _name_shapes() -> dict[tuple[str, str], tuple[float, float]]:
+    """(origin, forename|surname) -> (zipf exponent, rank offset), from ``data/name_weights.csv``."""
+    df = pd.read_csv(DATA / "name_weights.csv", dtype={"origin": str, "kind": str})
+    return {(str(r.origin), str(r.kind)): (float(r.zipf), float(r.offset)) for r in df.itertuples()}
+
+
+def _pool_weights(pool: StrArray, shape: tuple[float, float] | None, what: str) -> npt.NDArray[np.float64]:
+    """The probability of each name of a pool (most common first) with the pool's shape."""
+    if shape is None:
+        raise ValueError(f"data/name_weights.csv has no row for the {what} pool")
+    return zipf_weights(len(pool), *shape)
+
+
 @cache
 def names() -> NamePool:
+    """The name pools: hand-written ``forenames.csv`` and ``surnames.csv`` (real names, most
+    common first), then the composed british tail ``surname_tail.csv`` (scripts/build_names.py);
+    the weight of each name by its rank, with the shape of its pool in ``name_weights.csv``."""
     origins = pd.read_csv(DATA / "origins.csv")
     fore = pd.read_csv(DATA / "forenames.csv", dtype=str, keep_default_na=False)
-    sur = pd.read_csv(DATA / "surnames.csv", dtype=str, keep_default_na=False)
+    sur = pd.concat(
+        [pd.read_csv(DATA / f, dtype=str, keep_default_na=False) for f in ("surnames.csv", "surname_tail.csv")],
+        ignore_index=True,
+    )
+    if sur.duplicated(["origin", "name"]).any():
+        raise ValueError("a surname is listed twice for the same origin")
+    forenames = {
+        (str(o), str(s)): g["name"].to_numpy(dtype=object) for (o, s), g in fore.groupby(["origin", "sex"], sort=True)
+    }
+    surnames = {str(o): g["name"].to_numpy(dtype=object) for o, g in sur.groupby("origin", sort=True)}
+    shapes = _name_shapes()
     return NamePool(
         origins=tuple(origins["origin"]),
         nationality=dict(zip(origins["origin"], origins["nationality"], strict=True)),
         weight=dict(zip(origins["origin"], origins["weight"].astype(float), strict=True)),
         urban_weight=dict(zip(origins["origin"], origins["urban_weight"].astype(float), strict=True)),
         middle_rate=dict(zip(origins["origin"], origins["middle_name_rate"].astype(float), strict=True)),
-        forenames={
-            (str(o), str(s)): g["name"].to_numpy(dtype=object) for (o, s), g in fore.groupby(["origin", "sex"], sort=True)
+        forenames=forenames,
+        surnames=surnames,
+        forename_p={
+            (o, s): _pool_weights(v, shapes.get((o, "forename")), f"{o} forename") for (o, s), v in forenames.items()
         },
-        surnames={str(o): g["name"].to_numpy(dtype=object) for o, g in sur.groupby("origin", sort=True)},
+        surname_p={o: _pool_weights(v, shapes.get((o, "surname")), f"{o} surname") for o, v in surnames.items()},
     )
 
 
