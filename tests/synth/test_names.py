@@ -73,7 +73,7 @@ def test_irish_surnames_are_spread_and_concentrated_communities_kept() -> None:
     assert irish.index[0] == "Murphy"
     assert 0.01 <= irish["Murphy"] <= 0.02
     assert _surnames("vietnamese")["Nguyễn"] >= 0.15
-    assert _surnames("pakistani")["Khan"] >= 0.15
+    assert 0.08 <= _surnames("pakistani")["Khan"] <= 0.15  # the commonest by far, not one in five
     assert _surnames("polish").iloc[0] <= 0.08
 
 
