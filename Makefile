@@ -42,11 +42,12 @@ bench: setup
 bench-national: setup
 	bash scripts/bench_national.sh
 
-## How each stage's cost grows: small, medium and national end to end, then the growth exponents
-## (about an hour on 2 cores; work in /tmp/toex-growth).
+## How each stage's cost grows: small, medium and national end to end, then the growth exponents and
+## the person blocking's candidate and true pairs at each scale (about an hour on 2 cores; work in /tmp/toex-growth).
 bench-growth: setup
 	for s in small medium national; do bash scripts/bench_national.sh /tmp/toex-growth/$$s 1 $$s || exit 1; done
 	$(BIN)/python scripts/bench_growth.py /tmp/toex-growth/small /tmp/toex-growth/medium /tmp/toex-growth/national
+	for s in medium national; do $(BIN)/python scripts/bench_blocking.py /tmp/toex-growth/$$s/$$s.duckdb /tmp/toex-growth/$$s/data/truth || exit 1; done
 
 ## Coverage-guided fuzzing of the input parsers, one minute per target.
 fuzz: setup
