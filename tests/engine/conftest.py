@@ -27,11 +27,14 @@ EngineFactory = Callable[[str, Path], Engine]
 
 @pytest.fixture(scope="session")
 def spark_session() -> Any:
-    """The process's Spark session (local, two threads), started on first use."""
+    """The process's Spark session (local, two threads), started on first use, with the CLI's driver heap
+    (Spark's own 1 GB cannot broadcast the joins of the small dataset's person pairs)."""
     pytest.importorskip("pyspark", reason="the Spark engine needs pip install 'toex[spark]'")
+    from toex.config import Settings
     from toex.engine.spark import spark_session as start
 
-    return start("local[2]", shuffle_partitions=2)
+    heap = str(Settings.model_fields["spark_driver_memory"].default)
+    return start("local[2]", shuffle_partitions=2, driver_memory=heap)
 
 
 @pytest.fixture(scope="session")
