@@ -254,6 +254,7 @@ def match_sql() -> str:
     each capped blocking rule (:data:`BLOCK_COUNTS`)."""
     sn1 = f"{text.tokens('f.sn')}[1]"
     counts = ",\n                   ".join(f"count(*) OVER (PARTITION BY {key}) AS {name}" for name, key in BLOCK_COUNTS.items())
+    count_columns = ", ".join(f"n.{name}" for name in ("nm_count", "ph_count", *BLOCK_COUNTS))
     return f"""
         WITH names AS (
             SELECT fn1 AS name FROM {FEATURES} WHERE fn1 IS NOT NULL UNION SELECT sn FROM {FEATURES} WHERE sn IS NOT NULL
@@ -265,15 +266,16 @@ def match_sql() -> str:
                    list_min(f.streets) AS st1
             FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
             LEFT JOIN sounds pf ON pf.name = f.fn1 LEFT JOIN sounds ps ON ps.name = f.sn
-        ), c AS (
-            SELECT *, count(*) OVER (PARTITION BY fn1_key, sn_key) AS nm_count,
+        ), n AS (  -- the counts on the key columns only: a window over the wide rows costs several times more
+            SELECT unique_id, count(*) OVER (PARTITION BY fn1_key, sn_key) AS nm_count,
                    count(*) OVER (PARTITION BY fn1_ph, sn_ph) AS ph_count,
                    {counts}
-            FROM k
+            FROM (SELECT unique_id, fn1_key, sn_key, sn, fn1_ph, sn_ph, dob, dob_year, dob_month, dob_day, st1 FROM k)
         )
-        SELECT *, CASE WHEN nm_count <= {RARE_NAME} THEN fn1_key || ' ' || sn_key END AS nm_rare,
-               CASE WHEN ph_count <= {RARE_NAME} THEN fn1_ph || ' ' || sn_ph END AS ph_rare
-        FROM c"""
+        SELECT k.*, {count_columns},
+               CASE WHEN n.nm_count <= {RARE_NAME} THEN k.fn1_key || ' ' || k.sn_key END AS nm_rare,
+               CASE WHEN n.ph_count <= {RARE_NAME} THEN k.fn1_ph || ' ' || k.sn_ph END AS ph_rare
+        FROM k JOIN n ON n.unique_id = k.unique_id"""
 
 
 def build_match_table(target: Engine | Store) -> None:
