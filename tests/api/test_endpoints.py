@@ -43,7 +43,10 @@ def test_person_search_fuzzy_variants_and_dob(w: World) -> None:
     assert w.get("/api/v1/search", "national", q="Smith Jonathan").json()["items"][0]["entity_id"] == "P-000001"
     assert w.get("/api/v1/search", "national", q="Jon Smith", dob="1990-05").json()["total"] == 1
     assert w.get("/api/v1/search", "national", q="Jon Smith", dob="1991").json()["total"] == 0
-    assert w.get("/api/v1/search", "national", q="kyle", type="person").json()["items"][0]["entity_id"] == "P-000002"
+    assert w.get("/api/v1/search", "national", q="metcalfe", type="person").json()["items"][0]["detail"] == \
+        "born 1985-01-01, 1 record"
+    kyle = w.get("/api/v1/search", "national", q="kyle", type="person").json()["items"][0]
+    assert kyle["entity_id"] == "P-000002" and kyle["detail"] == "born 2009-03-01, 3 records"
     entry = last_audit(w)
     assert entry["action"] == "consultation" and entry["purpose"] == "case 24/123"
     assert entry["detail"]["returned"] == ["P-000002"] and entry["detail"]["query"]["q"] == "kyle"

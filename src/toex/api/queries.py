@@ -416,7 +416,7 @@ def search_person(store: Store, user: User, q: str, dob: str | None, limit: int)
             hit["born"] = hit["born"] or born
     out = []
     for eid, hit in best.items():
-        detail = ", ".join(x for x in (f"born {hit['born']}" if hit["born"] else "", f"{hit['records']} records") if x)
+        detail = ", ".join(x for x in (f"born {hit['born']}" if hit["born"] else "", f"{hit['records']} record{'' if hit['records'] == 1 else 's'}") if x)
         out.append({"entity_id": eid, "kind": "person", "label": names[eid].most_common(1)[0][0] or eid,
                     "detail": detail, "score": round(min(1.0, hit["score"]), 3)})
     out.sort(key=lambda h: (-h["score"], h["label"]))
