@@ -8,7 +8,8 @@
 Reads each run's ``stages.log`` (per stage: wall clock, user and system CPU
 seconds, peak RSS, from ``/usr/bin/time -v``; and the rows ingested) and
 prints, per stage and scale, CPU seconds, rows per CPU second and peak
-memory, then the growth exponent between consecutive scales,
+memory, then the growth exponent between consecutive scales (and, in a second
+table, wall seconds and rows per wall second),
 ``k = log(cost ratio) / log(rows ratio)``: 1 is linear. The bound the stages
 are held to is n log n, whose exponent over the same step is
 ``1 + log(log n2 / log n1) / log(n2 / n1)`` (a little above 1). CPU time is
@@ -100,6 +101,13 @@ def main() -> None:
             bound = nlogn_exponent(a.rows, b.rows)
             growth.append(f"{k:.2f} ({bound:.2f}){' over' if k > bound else ''}")
         print(f"| {stage} | " + " | ".join(cells) + " | " + " | ".join(growth) + " |")
+    print("\nWall clock (shared machine: see each run's load in its stages.log), rows per wall second:\n")
+    print("| stage | " + " | ".join(f"{n} wall s (rows/s)" for n in names) + " |")
+    print("|---|" + "---:|" * len(runs))
+    for stage in STAGES:
+        walls = [run.wall.get(stage) for run in runs]
+        print(f"| {stage} | " + " | ".join("-" if w is None else f"{w:,.1f} ({run.rows / w:,.0f})"
+                                           for w, run in zip(walls, runs, strict=True)) + " |")
 
 
 if __name__ == "__main__":
