@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from toex.resolve.features import BLOCK_CAP
+from toex.resolve.features import BLOCK_CAP, block_join
 
 #: Refinements of a name + birth year block that is too big: more of the date of birth (a month-only date of birth
 #: is caught by the month; a wrong month or a wrong day by the other; both wrong together is lost).
 _MORE_DOB = ("l.dob_month = r.dob_month", "l.dob_day = r.dob_day", "(l.dob_month IS NULL OR r.dob_month IS NULL)")
 
 
-def _capped(cap: int, block: str, count: str, *refinements: str) -> tuple[str, ...]:
-    """A blocking rule whose blocks stay small as the data grows. ``block`` joins records on a key whose block holds
-    ``count`` records (a column of the match table, see ``features.BLOCK_COUNTS``): a block of at most
-    ``cap`` records is compared whole; a bigger one only within each refinement (``block`` AND the
-    refinement). A fixed key (a name and a birth year, a date of birth and an initial) is shared by more records as
+def _capped(cap: int, count: str, *refinements: str, where: str = "") -> tuple[str, ...]:
+    """A blocking rule whose blocks stay small as the data grows. It joins records on the key of ``count``
+    (``features.BLOCK_KEYS``; the match table's column ``count`` holds each record's block size), with the further
+    condition ``where``: a block of at most ``cap`` records is compared whole; a bigger one only within each
+    refinement (the join AND the refinement). A fixed key (a name and a birth year, a date of birth and an initial) is shared by more records as
     the population grows, so without the cap its pairs grow with the square of the data; with it they grow linearly."""
+    block = block_join(count) + (f" AND {where}" if where else "")
     small = f"l.{count} <= {cap} AND r.{count} <= {cap}"
     big = f"l.{count} > {cap} AND r.{count} > {cap}"
     return (f"{block} AND {small}", *(f"{block} AND {refined} AND {big}" for refined in refinements))
@@ -31,20 +32,19 @@ def blocking_rules(cap: int = BLOCK_CAP) -> tuple[str, ...]:
     """The default blocking rules, blocks capped at ``cap`` records (:func:`_capped`)."""
     return (
         "l.pnc = r.pnc",
-        *_capped(cap, "l.fn1_key = r.fn1_key AND l.sn_key = r.sn_key AND l.dob_year = r.dob_year", "ny_n", *_MORE_DOB),
-        *_capped(cap, "l.fn1_key = r.fn1_key AND l.sn_key = r.sn_key AND l.dob_month = r.dob_month AND l.dob_day = r.dob_day",
-                 "nd_n", "floor(l.dob_year / 10) = floor(r.dob_year / 10)", "l.dob_year % 10 = r.dob_year % 10"),
-        *_capped(cap, "l.sn_key = r.sn_key AND l.dob = r.dob", "sd_n", "left(l.fn1, 1) = left(r.fn1, 1)"),
-        *_capped(cap, "l.fn1_key = r.fn1_key AND l.dob = r.dob", "fd_n", "left(l.sn, 1) = left(r.sn, 1)"),
+        *_capped(cap, "ny_n", *_MORE_DOB),
+        *_capped(cap, "nd_n", "floor(l.dob_year / 10) = floor(r.dob_year / 10)", "l.dob_year % 10 = r.dob_year % 10"),
+        *_capped(cap, "sd_n", "left(l.fn1, 1) = left(r.fn1, 1)"),
+        *_capped(cap, "fd_n", "left(l.sn, 1) = left(r.sn, 1)"),
         "l.fn1_key = r.sn1_key AND l.sn1_key = r.fn1_key AND l.dob_year = r.dob_year",
         "l.fn1_key = r.sn1_key AND l.sn1_key = r.fn1_key AND l.dob_month = r.dob_month AND l.dob_day = r.dob_day",
         "l.fn1_key = r.sn1_key AND l.sn1_key = r.fn1_key AND (l.dob_year IS NULL OR r.dob_year IS NULL) "
         "AND l.nm_rare IS NOT NULL AND r.nm_rare IS NOT NULL",
-        *_capped(cap, "l.fn1_ph = r.fn1_ph AND l.sn_ph = r.sn_ph AND l.dob_year = r.dob_year", "py_n", *_MORE_DOB),
+        *_capped(cap, "py_n", *_MORE_DOB),
         "l.bld1 = r.bld1",
-        *_capped(cap, "l.st1 = r.st1 AND (len(l.postcodes) = 0 OR len(r.postcodes) = 0)", "st_n", "l.sn_key = r.sn_key"),
+        *_capped(cap, "st_n", "l.sn_key = r.sn_key", where="(len(l.postcodes) = 0 OR len(r.postcodes) = 0)"),
         "l.ph1 = r.ph1",
-        *_capped(cap, "l.fn1_key = r.fn1_key AND l.dob_year = r.dob_year AND left(l.sn, 2) = left(r.sn, 2)", "fy_n", *_MORE_DOB),
+        *_capped(cap, "fy_n", *_MORE_DOB),
         "l.dob = r.dob AND left(l.sn, 1) = left(r.sn, 1) AND left(l.fn1, 1) = left(r.fn1, 1)",
         "l.nm_rare = r.nm_rare AND (l.dob_year IS NULL OR r.dob_year IS NULL)",
         "l.ph_rare = r.ph_rare AND (l.dob_year IS NULL OR r.dob_year IS NULL)",

@@ -41,17 +41,23 @@ RARE_NAME = 40
 #: The most records a blocking rule compares as one block (see ``config._capped``); a bigger block is split.
 BLOCK_CAP = 10
 
-#: Block sizes in the match table: for each, the count column and the key it counts records by (the key of a
-#: blocking rule in ``config.DEFAULT_BLOCKING``).
-BLOCK_COUNTS: dict[str, str] = {
-    "ny_n": "fn1_key, sn_key, dob_year",
-    "nd_n": "fn1_key, sn_key, dob_month, dob_day",
-    "sd_n": "sn_key, dob",
-    "fd_n": "fn1_key, dob",
-    "py_n": "fn1_ph, sn_ph, dob_year",
-    "st_n": "st1",
-    "fy_n": "fn1_key, dob_year, left(sn, 2)",
+#: The keys of the capped blocking rules (see ``config._capped``), by the name of the match table's column that
+#: counts each record's block: the key's parts, ``{t}`` standing for the record's table alias.
+BLOCK_KEYS: dict[str, tuple[str, ...]] = {
+    "ny_n": ("{t}.fn1_key", "{t}.sn_key", "{t}.dob_year"),
+    "nd_n": ("{t}.fn1_key", "{t}.sn_key", "{t}.dob_month", "{t}.dob_day"),
+    "sd_n": ("{t}.sn_key", "{t}.dob"),
+    "fd_n": ("{t}.fn1_key", "{t}.dob"),
+    "py_n": ("{t}.fn1_ph", "{t}.sn_ph", "{t}.dob_year"),
+    "st_n": ("{t}.st1",),
+    "fy_n": ("{t}.fn1_key", "{t}.dob_year", "left({t}.sn, 2)"),
 }
+
+
+def block_join(count: str) -> str:
+    """The equi-join of a capped blocking rule's key (``l.fn1_key = r.fn1_key AND ...``)."""
+    return " AND ".join(f"{part.format(t='l')} = {part.format(t='r')}" for part in BLOCK_KEYS[count])
+
 
 #: The columns of ``person_features``, in the order :func:`build_features` fills them.
 COLUMNS: tuple[str, ...] = (
@@ -251,10 +257,12 @@ def match_sql() -> str:
     person), ``nm_rare``/``ph_rare`` the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it
     (``nm_count``/``ph_count`` records carry the canonical / phonetic name): a record with no date of birth is compared
     on its name alone only when the name is rare enough to mean something; and the size of each record's block under
-    each capped blocking rule (:data:`BLOCK_COUNTS`)."""
+    each capped blocking rule (:data:`BLOCK_KEYS`)."""
     sn1 = f"{text.tokens('f.sn')}[1]"
-    counts = ",\n                   ".join(f"count(*) OVER (PARTITION BY {key}) AS {name}" for name, key in BLOCK_COUNTS.items())
-    count_columns = ", ".join(f"n.{name}" for name in ("nm_count", "ph_count", *BLOCK_COUNTS))
+    counts = ",\n                   ".join(
+        f"count(*) OVER (PARTITION BY {', '.join(part.format(t='x') for part in key)}) AS {name}"
+        for name, key in BLOCK_KEYS.items())
+    count_columns = ", ".join(f"n.{name}" for name in ("nm_count", "ph_count", *BLOCK_KEYS))
     return f"""
         WITH names AS (
             SELECT fn1 AS name FROM {FEATURES} WHERE fn1 IS NOT NULL UNION SELECT sn FROM {FEATURES} WHERE sn IS NOT NULL
@@ -270,7 +278,7 @@ def match_sql() -> str:
             SELECT unique_id, count(*) OVER (PARTITION BY fn1_key, sn_key) AS nm_count,
                    count(*) OVER (PARTITION BY fn1_ph, sn_ph) AS ph_count,
                    {counts}
-            FROM (SELECT unique_id, fn1_key, sn_key, sn, fn1_ph, sn_ph, dob, dob_year, dob_month, dob_day, st1 FROM k)
+            FROM (SELECT unique_id, fn1_key, sn_key, sn, fn1_ph, sn_ph, dob, dob_year, dob_month, dob_day, st1 FROM k) x
         )
         SELECT k.*, {count_columns},
                CASE WHEN n.nm_count <= {RARE_NAME} THEN k.fn1_key || ' ' || k.sn_key END AS nm_rare,

@@ -56,8 +56,7 @@ def zipf_weights(n: int, s: float = 0.8, offset: float = 0.0) -> npt.NDArray[np.
     """
     if offset <= -1:
         raise ValueError("offset must be above -1")
-    rank = np.arange(1, n + 1)
-    w = 1.0 / (rank + offset) ** s if offset else 1.0 / rank**s
+    w = 1.0 / (np.arange(1, n + 1) + offset) ** s
     return np.asarray(w / w.sum(), dtype=np.float64)
 
 
