@@ -87,6 +87,9 @@ def spark_session(master: str = "local[*]", *, checkpoint_dir: Path | None = Non
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
         .config("spark.sql.shuffle.partitions", str(partitions))
+        # no automatic broadcast joins: the size of a checkpointed table is estimated low, and building the broadcast
+        # of a large one runs the driver out of memory (seen on the small set's person pairs); shuffle joins do not
+        .config("spark.sql.autoBroadcastJoinThreshold", "-1")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
