@@ -21,8 +21,9 @@ supplies the data; without it the FEBRL4 files an earlier run wrote under
 FEBRL's street number, street (address_1), locality (address_2) and suburb
 become the person's home location; its Australian postcode is carried in the
 postcode column and kept raw by ingest (the normalised postcode is empty: it is
-not a UK postcode), so toex compares the street address (number, street, town)
-instead of a postcode.
+not a UK postcode), so toex compares the building on that postcode as written
+(postcode + street number) and the street address (number, street, town). The
+social security number is an identity document the person holds.
 
 For each scale: generate the synthetic dataset (once, cached under --data),
 ingest it into a store (cached), then in a fresh process each:
@@ -234,7 +235,8 @@ def _febrl_dob(raw: str) -> str:
 
 
 def _febrl_sources(work: Path) -> list[Path]:
-    """FEBRL4's two files as toex POLE sources: persons (given name, surname, date of birth) and their homes."""
+    """FEBRL4's two files as toex POLE sources: persons (given name, surname, date of birth), their homes and their
+    social security numbers (a ``document`` object each person ``holds``)."""
     import yaml
 
     folders = []
@@ -253,8 +255,13 @@ def _febrl_sources(work: Path) -> list[Path]:
         pd.DataFrame({"ref": "L-" + frame["rec_id"], "address": address, "town": frame["suburb"],
                       "postcode": frame["postcode"], "uprn": "", "latitude": "", "longitude": "",
                       "kind": "residential"}).to_csv(folder / "locations.csv", index=False)
-        pd.DataFrame({"from_ref": frame["rec_id"], "to_ref": "L-" + frame["rec_id"], "role": "resides-at",
-                      "since": "", "until": ""}).to_csv(folder / "links.csv", index=False)
+        has_id = frame["soc_sec_id"] != ""
+        pd.DataFrame({"ref": "D-" + frame["rec_id"][has_id], "kind": "document", "value": frame["soc_sec_id"][has_id],
+                      "description": "social security number"}).to_csv(folder / "objects.csv", index=False)
+        links = [pd.DataFrame({"from_ref": frame["rec_id"], "to_ref": "L-" + frame["rec_id"], "role": "resides-at"}),
+                 pd.DataFrame({"from_ref": frame["rec_id"][has_id], "to_ref": "D-" + frame["rec_id"][has_id],
+                               "role": "holds"})]
+        pd.concat(links).assign(since="", until="").to_csv(folder / "links.csv", index=False)
         folders.append(folder)
     return folders
 

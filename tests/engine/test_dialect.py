@@ -90,7 +90,10 @@ def test_resolve_vocabulary_reads_alike(engine: Engine) -> None:
         "round(jaro_winkler_similarity('martha', 'marhta'), 3)", "jaro_winkler_similarity(NULL, 'x')",
         "damerau_levenshtein('ab', 'ba')", "regexp_full_match('IP11AA', '[A-Z0-9]+')",
         r"regexp_replace('12/0034A', '^([0-9]{2,4})/0*([0-9]+[A-Z])$', '\1/\2')", "strip_accents('Ionuț')",
-    ) == (2, 3, "b", None, True, False, ["a", "b"], 0, 0.961, None, 1, True, "12/34A", "Ionut")
+        "len(list_filter(['AB12', 'X'], lambda x: len(list_filter(['AB13', 'ZZ'], "
+        "lambda y: damerau_levenshtein(x, y) <= 1)) > 0))",
+        "regexp_matches('4223', '^[A-Z0-9]{3,10}$')", "regexp_matches('N/K', '[0-9]')",
+    ) == (2, 3, "b", None, True, False, ["a", "b"], 0, 0.961, None, 1, True, "12/34A", "Ionut", 1, True, False)
     modes = engine.fetchall("SELECT mode(v ORDER BY v) FROM (SELECT 'b' AS v UNION ALL SELECT 'a' UNION ALL "
                             "SELECT 'c' UNION ALL SELECT 'c' UNION ALL SELECT 'a') t")
     assert modes == [("a",)]  # a tie goes to the smallest value

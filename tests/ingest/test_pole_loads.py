@@ -111,14 +111,15 @@ def test_normalisation_keeps_raw_beside_normalised(tmp_path: Path, store: Store)
                  {"ref": "O3", "kind": "phone", "value": "+44 (0)7700 900123"},
                  {"ref": "O4", "kind": "phone", "value": "+33 1 42 68 53 00"},
                  {"ref": "O5", "kind": "vehicle", "value": "ab12 cde"},
-                 {"ref": "O6", "kind": "bank-account", "value": "20-00-00 12345678"}],
+                 {"ref": "O6", "kind": "bank-account", "value": "20-00-00 12345678"},
+                 {"ref": "O7", "kind": "document", "value": " ab 12-34 56 c"}],
         events=[{**EVENT, "occurred_from": "2024-07-01T10:00:00+01:00"}],
     )
     load_pole_source(store, folder)
     assert store.fetchall("SELECT postcode_raw, postcode FROM locations ORDER BY ref") == [
         ("ip11aa", "IP1 1AA"), ("NOT A PC", None)]
     assert [r[0] for r in store.fetchall("SELECT value FROM objects ORDER BY ref")] == [
-        "+447700900123", "+447700900123", "+447700900123", "+33142685300", "AB12CDE", "200000-12345678"]
+        "+447700900123", "+447700900123", "+447700900123", "+33142685300", "AB12CDE", "200000-12345678", "AB123456C"]
     # an offset is converted to UK local time (BST in July: +01:00 is already local)
     assert str(store.scalar("SELECT occurred_from FROM events")) == "2024-07-01 10:00:00"
 

@@ -36,6 +36,12 @@ HOMES = [
     # the same number and town, another street
     ("os-1", "Ana", "Popa", "3 Orchard Street", "Bristol", ""),
     ("os-2", "Ana", "Popa", "3 Mill Street", "Bristol", ""),
+    # one postcode abroad (Romania), two house numbers
+    ("ro-1", "Ion", "Popescu", "12 Strada Lunga", "Brasov", "500 035"),
+    ("ro-2", "Ion", "Popescu", "40 Strada Lunga", "Brasov", "500035"),
+    # 'not known' and 'no fixed abode' are not postcodes anywhere
+    ("nk-1", "Dan", "Moss", "5 Elm Road", "Leeds", "N/K"),
+    ("nk-2", "Dan", "Moss", "9 Oak Road", "York", "NFA"),
 ]
 
 
@@ -69,13 +75,28 @@ def level(store: Store, a: str, b: str) -> str:
 def test_an_address_abroad_is_kept_with_its_raw_postcode(homes: Store) -> None:
     got = homes.fetchall("SELECT address, town, postcode_raw, postcode FROM locations WHERE ref = 'L-au-1'")
     assert got == [("8 Stanley Street Miami", "Winston Hills", "4223", None)]
-    streets = homes.fetchall("SELECT streets FROM person_features WHERE ref = 'au-1'")[0][0]
-    assert streets == ["8|stanley|winstonhills"]
+    got = homes.fetchall("SELECT streets, postcodes, postcodes_abroad, buildings FROM person_features WHERE ref = 'au-1'")
+    assert got == [(["8|stanley|winstonhills"], [], ["4223"], ["4223|8"])]
 
 
 def test_same_person_with_the_address_typed_without_postcode(homes: Store) -> None:
     assert level(homes, "kp-crime", "kp-intel") == "same street address (number, street, town), no postcode to compare"
-    assert level(homes, "au-1", "au-2") == "same street address (number, street, town), no postcode to compare"
+
+
+def test_the_same_building_abroad(homes: Store) -> None:
+    assert level(homes, "au-1", "au-2") == "same building"
+
+
+def test_the_same_postcode_abroad_is_its_own_level(homes: Store) -> None:
+    got = homes.fetchall("SELECT postcodes_abroad FROM person_features WHERE ref IN ('ro-1', 'ro-2')")
+    assert got == [(["500035"],), (["500035"],)]
+    assert level(homes, "ro-1", "ro-2") == "same postcode abroad (not a UK postcode)"
+
+
+def test_not_known_and_no_fixed_abode_are_not_postcodes(homes: Store) -> None:
+    got = homes.fetchall("SELECT postcodes_abroad, buildings FROM person_features WHERE ref IN ('nk-1', 'nk-2')")
+    assert got == [([], []), ([], [])]
+    assert level(homes, "nk-1", "nk-2") == "no address shared"
 
 
 def test_the_same_building_with_postcodes_stays_the_stronger_level(homes: Store) -> None:

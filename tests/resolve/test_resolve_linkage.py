@@ -102,7 +102,8 @@ def test_explanation_lists_each_comparison(trained: Store, tmp_path: Path) -> No
     resolve(trained, ResolveConfig())
     why = explain(trained, RecordRef("hand-custody", "H1"), RecordRef("hand-crime", "X1"))
     assert why.same_entity
-    assert [c.comparison for c in why.contributions] == ["forenames", "surname", "dob", "sex", "pnc", "phone", "address"]
+    assert [c.comparison for c in why.contributions] == ["forenames", "surname", "dob", "sex", "pnc", "document", "phone",
+                                                         "address"]
     assert why.contributions[0].level == "all forenames the same" and why.contributions[0].weight > 0
     assert abs(why.prior_weight + sum(c.weight for c in why.contributions) - why.match_weight) < 1e-6
     twins = explain(trained, RecordRef("hand-custody", "H4"), RecordRef("hand-crime", "X4"))

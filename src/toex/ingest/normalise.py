@@ -68,6 +68,12 @@ def vrm(expr: str, d: Dialect = DUCKDB) -> str:
     return f"NULLIF({d.regexp_replace_all(f'upper({expr})', '[^A-Z0-9]', '')}, '')"
 
 
+def document_number(expr: str, d: Dialect = DUCKDB) -> str:
+    """Identity document number (passport, identity card, residence permit, national insurance number): upper case,
+    no spaces or punctuation ('ab 12 34 56 c' and 'AB123456C' are one document)."""
+    return f"NULLIF({d.regexp_replace_all(f'upper({expr})', '[^A-Z0-9]', '')}, '')"
+
+
 def bank_account(expr: str, d: Dialect = DUCKDB) -> str:
     """Sort code + account number as 'SSSSSS-AAAAAAAA' when 14 digits, else the digits."""
     digits = d.regexp_replace_all(expr, "[^0-9]", "")
@@ -90,6 +96,7 @@ def object_value(kind: str, expr: str, d: Dialect = DUCKDB) -> str:
         f"CASE {kind} WHEN 'phone' THEN {phone_uk(expr, d)} "
         f"WHEN 'vehicle' THEN {vrm(expr, d)} "
         f"WHEN 'bank-account' THEN {bank_account(expr, d)} "
+        f"WHEN 'document' THEN {document_number(expr, d)} "
         f"WHEN 'email' THEN lower(trim({expr})) "
         f"ELSE NULLIF(upper(trim({d.regexp_replace_all(expr, _SPACES, ' ')})), '') END"
     )

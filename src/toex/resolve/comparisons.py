@@ -6,10 +6,11 @@ condition over the two records (``_l``/``_r``) and a label the analyst sees in
 and the last is ``ELSE``. Splink learns each level's m and u probabilities
 (unsupervised); the match weight of a pair is the sum of the levels' weights.
 
-A level named in :data:`CONTRADICTIONS` is strong evidence against a match:
-clustering refuses to put two records with that level in one entity, whatever
-the rest of the evidence says (different PNC ids, different sex, dates of
-birth two or more years apart, forenames that share nothing).
+A level named in :data:`CONTRADICTION_REASONS` is strong evidence against a
+match: clustering refuses to put two records with that level in one entity,
+whatever the rest of the evidence says (different PNC ids, different sex, dates
+of birth two or more years apart, forenames that share nothing), except that an
+identity document held by both outweighs one of the last two.
 """
 
 from __future__ import annotations
@@ -139,8 +140,24 @@ def phone() -> PersonComparison:
     ), else_label="no phone shared")
 
 
-#: A record with a home address to compare: a (UK) postcode or a street address (number, street, town).
-_HOME = "(len(postcodes_{s}) > 0 OR len(streets_{s}) > 0)"
+#: Two document numbers one character apart (a typo, or two digits transposed): number lists are short (one or two
+#: documents a record), so the nested comparison is cheap.
+_DOCUMENT_TYPO = ("len(list_filter(documents_l, lambda x: len(list_filter(documents_r, "
+                  "lambda y: damerau_levenshtein(x, y) <= 1)) > 0)) > 0")
+
+
+def document() -> PersonComparison:
+    """Identity documents the records hold (passport, identity card, residence permit): one shared; one number a
+    character away from the other's (a typo); or none shared (a person may hold several documents, so two different
+    numbers are weak evidence; Splink learns how weak)."""
+    return PersonComparison("document", "Identity document", "len(documents_l) = 0 OR len(documents_r) = 0", (
+        Level("a document shared", "list_has_any(documents_l, documents_r)"),
+        Level("document numbers one character apart", _DOCUMENT_TYPO),
+    ), else_label="no document shared")
+
+
+#: A record with a home address to compare: a postcode (UK or abroad) or a street address (number, street, town).
+_HOME = "(len(postcodes_{s}) > 0 OR len(postcodes_abroad_{s}) > 0 OR len(streets_{s}) > 0)"
 #: The home (building or street address) of one record is the place of an event of the other.
 _HOME_IS_EVENT_PLACE = (
     "list_has_any(buildings_l, event_places_r) OR list_has_any(streets_l, event_places_r) "
@@ -154,20 +171,22 @@ _ADDRESS_NULL = f"NOT ({_HOME.format(s='l')} AND {_HOME.format(s='r')}) AND NOT 
 def address() -> PersonComparison:
     """Home addresses (resides-at, stays-at): same building (postcode + number/name), same postcode, same street
     address (number, street and town) when one record has no (UK) postcode (two postcodes that differ say two
-    streets of one name, as in the many High Streets of a city); then the home of one record is
+    streets of one name, as in the many High Streets of a city); the same postcode abroad (its own level: a
+    postcode of another country's system covers another number of homes); then the home of one record is
     where an event of the other happened (the event place of a suspect, victim, witness...); or none shared."""
     return PersonComparison("address", "Shared address", _ADDRESS_NULL, (
         Level("same building", "list_has_any(buildings_l, buildings_r)"),
         Level("same postcode", "list_has_any(postcodes_l, postcodes_r)"),
         Level("same street address (number, street, town), no postcode to compare",
               "list_has_any(streets_l, streets_r) AND (len(postcodes_l) = 0 OR len(postcodes_r) = 0)"),
+        Level("same postcode abroad (not a UK postcode)", "list_has_any(postcodes_abroad_l, postcodes_abroad_r)"),
         Level("the home of one is where an event of the other happened", _HOME_IS_EVENT_PLACE),
     ), else_label="no address shared")
 
 
 def all_comparisons() -> tuple[PersonComparison, ...]:
     """Every person comparison, in the order Splink scores them."""
-    return (forenames(), surname(), date_of_birth(), sex(), pnc(), phone(), address())
+    return (forenames(), surname(), date_of_birth(), sex(), pnc(), document(), phone(), address())
 
 
 
@@ -224,16 +243,46 @@ CONTRADICTION_REASONS: dict[str, str] = {
     "forenames": "forenames share nothing",
 }
 
+#: Level values (Splink's gamma) of :func:`document`, :func:`date_of_birth` and :func:`forenames` read by the
+#: identity-document exception below: a document shared; a date of birth a year out with day and month the same,
+#: or closer; forenames swapped with the surname, or closer.
+_DOCUMENT_SHARED = 2
+_DOB_AGREES = 3
+_FORENAMES_AGREE = 2
+
+#: A shared identity document outweighs one contradiction, not two: with a document held by both records, forenames
+#: that share nothing do not refuse the link when the dates of birth agree (a name recorded wrongly, or another
+#: name given), and dates of birth far apart do not when the forenames agree (a date recorded wrongly, or a false
+#: age: a trafficked child may be given an adult's date of birth). Twins hold different documents; a controller
+#: holding a victim's passport has another name *and* another date of birth, so stays apart.
+_EXCEPTED_BY_DOCUMENT: dict[str, str] = {
+    "forenames": f"gamma_dob >= {_DOB_AGREES}",
+    "dob": f"gamma_forenames >= {_FORENAMES_AGREE}",
+}
+
+
+def _gamma_refs(sql: str, gammas: dict[str, str]) -> str:
+    """Replace ``gamma_<name>`` in ``sql`` with the given SQL of each comparison's level value."""
+    return re.sub(r"\bgamma_([a-z]+)\b", lambda m: f"({gammas[m.group(1)]})", sql)
+
+
+def _contradiction_case(gammas: dict[str, str], unrelated: str) -> str:
+    """The contradiction CASE over each comparison's level value (``gammas``: name -> SQL)."""
+    extra = {"forenames": unrelated}
+    whens = []
+    for name, reason in CONTRADICTION_REASONS.items():
+        cond = f"({gammas[name]}) = 0 AND {extra.get(name, 'TRUE')}"
+        if name in _EXCEPTED_BY_DOCUMENT:
+            excepted = _gamma_refs(f"gamma_document = {_DOCUMENT_SHARED} AND {_EXCEPTED_BY_DOCUMENT[name]}", gammas)
+            cond += f" AND NOT ({excepted})"
+        whens.append(f"WHEN {cond} THEN '{reason}'")
+    return f"CASE {' '.join(whens)} END"
+
 
 def contradiction_sql(left: str = "l", right: str = "r") -> str:
     """SQL naming the first contradiction between two aliased feature rows, NULL when none."""
-    by_name = {c.name: c for c in all_comparisons()}
-    extra = {"forenames": _on_aliases(_FORENAMES_UNRELATED, left, right)}
-    whens = " ".join(
-        f"WHEN ({gamma_sql(by_name[name], left, right)}) = 0 AND {extra.get(name, 'TRUE')} THEN '{reason}'"
-        for name, reason in CONTRADICTION_REASONS.items()
-    )
-    return f"CASE {whens} END"
+    gammas = {c.name: gamma_sql(c, left, right) for c in all_comparisons()}
+    return _contradiction_case(gammas, _on_aliases(_FORENAMES_UNRELATED, left, right))
 
 
 def contradiction_from_gammas(prefix: str = "") -> str:
@@ -241,12 +290,8 @@ def contradiction_from_gammas(prefix: str = "") -> str:
     retained name columns (``fn1_l``, ``fn_keys_r``, ``sn_l``...) of a predictions row: no second pass over the
     features."""
     unrelated = re.sub(r"\b([a-z0-9_]+_[lr])\b", rf"{prefix}\1", _FORENAMES_UNRELATED)
-    extra = {"forenames": unrelated}
-    whens = " ".join(
-        f"WHEN {prefix}gamma_{name} = 0 AND {extra.get(name, 'TRUE')} THEN '{reason}'"
-        for name, reason in CONTRADICTION_REASONS.items()
-    )
-    return f"CASE {whens} END"
+    gammas = {c.name: f"{prefix}gamma_{c.name}" for c in all_comparisons()}
+    return _contradiction_case(gammas, unrelated)
 
 
 #: Reason given when a pair above the threshold agrees on names alone.
@@ -255,17 +300,21 @@ NAMES_ONLY = "names only: no date of birth, PNC id, phone or address to confirm"
 
 def names_only_from_gammas(prefix: str = "") -> str:
     """SQL: TRUE when a pair has no evidence beyond names (and sex): no date of birth on one side and no shared
-    PNC id, phone or address. Common names recur (people named alike are not rare), so such a pair is
-    linked only when ``ResolveConfig.names_alone`` allows it; otherwise it goes to review."""
-    return (f"({prefix}gamma_dob = -1 AND {prefix}gamma_pnc <> 1 AND {prefix}gamma_phone <> 1 "
-            f"AND {prefix}gamma_address <= 0)")
+    PNC id, identity document, phone or address. Common names recur (people named alike are not rare), so such a
+    pair is linked only when ``ResolveConfig.names_alone`` allows it; otherwise it goes to review."""
+    return f"({prefix}gamma_dob = -1 AND " + " AND ".join(
+        f"{prefix}gamma_{name} < {at}" for name, at in _CONFIRMING.items()) + ")"
+
+
+#: The comparisons that confirm a pair agreeing on names, and the lowest level value (gamma) that does.
+_CONFIRMING: dict[str, int] = {"pnc": 1, "document": _DOCUMENT_SHARED, "phone": 1, "address": 1}
 
 
 def names_only_from_explanation(expr: str) -> str:
     """:func:`names_only_from_gammas` read back from a stored explanation (pairs reused by an incremental run)."""
     by_name = {c.name: c for c in all_comparisons()}
     conds = [f"contains({expr}, 'dob: {by_name['dob'].gamma_labels()[-1]} (')"]
-    for name in ("pnc", "phone", "address"):
+    for name, at in _CONFIRMING.items():
         conds += [f"NOT contains({expr}, '{name}: {label} (')"
-                  for gamma, label in by_name[name].gamma_labels().items() if gamma >= 1]
+                  for gamma, label in by_name[name].gamma_labels().items() if gamma >= at]
     return "(" + " AND ".join(conds) + ")"

@@ -44,6 +44,7 @@ def blocking_rules(cap: int = BLOCK_CAP) -> tuple[str, ...]:
         "l.bld1 = r.bld1",
         *_capped(cap, "st_n", "l.sn_key = r.sn_key", where="(len(l.postcodes) = 0 OR len(r.postcodes) = 0)"),
         "l.ph1 = r.ph1",
+        "l.doc1 = r.doc1",
         *_capped(cap, "fy_n", *_MORE_DOB),
         "l.dob = r.dob AND left(l.sn, 1) = left(r.sn, 1) AND left(l.fn1, 1) = left(r.fn1, 1)",
         "l.nm_rare = r.nm_rare AND (l.dob_year IS NULL OR r.dob_year IS NULL)",
@@ -61,7 +62,7 @@ def blocking_rules(cap: int = BLOCK_CAP) -> tuple[str, ...]:
 #: rules on the other name, typos or spellings in both names by the phonetic keys,
 #: a swap by the swap rules, anything else by a shared home (building, or street address
 #: when one record has no postcode: on its own the street address is coarse, one 'High Street'
-#: per district of a city), phone or PNC id.
+#: per district of a city), phone, identity document or PNC id.
 DEFAULT_BLOCKING: tuple[str, ...] = blocking_rules()
 
 #: Rules whose pairs are near-certain matches, for the prior (probability that

@@ -61,7 +61,7 @@ class Explanation:
 _SHOWN: dict[str, str] = {
     "forenames": "fn", "surname": "sn", "dob": "coalesce(CAST(dob AS VARCHAR), CAST(dob_year AS VARCHAR) || "
     "coalesce('-' || lpad(CAST(dob_month AS VARCHAR), 2, '0'), ''))", "sex": "sex", "pnc": "pnc",
-    "phone": "array_to_string(phones, ' ')",
+    "document": "array_to_string(documents, ' ')", "phone": "array_to_string(phones, ' ')",
     "address": "concat_ws(' ', NULLIF(array_to_string(list_distinct(buildings || streets), ' '), ''), "
                "'(events at: ' || NULLIF(array_to_string(event_places, ' '), '') || ')')",
 }

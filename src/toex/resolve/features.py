@@ -15,7 +15,11 @@ Columns (``person_features``):
   number/name) from the person's links to phone objects and home locations;
   ``streets`` (building number + first street word + town, :func:`text.street_address_key`)
   of the same homes, with or without a postcode (an intelligence report's address,
-  an address abroad whose postcode is not a UK one);
+  an address abroad whose postcode is not a UK one); ``postcodes_abroad`` the
+  postcodes of homes that are not UK ones, as written (:data:`FOREIGN_POSTCODE`),
+  which also key the building (postcode + number) of such a home;
+- ``documents``: the numbers of the identity documents the record holds (passport,
+  identity card, residence permit: ``holds`` links to ``document`` objects);
 - ``event_places``: the buildings and street addresses of the places of the events
   the record is involved in (suspect, victim, witness, subject...: the event's
   location and its further ``at`` locations), read against the other record's
@@ -37,6 +41,14 @@ VARIANTS = "__rs_name_variants"
 
 #: A name (forename + surname) carried by more records than this is never a block on its own.
 RARE_NAME = 40
+
+#: A postcode as written that is not a UK one (ingest's normalised postcode is NULL): upper-case letters and digits,
+#: kept when it has a digit and 3 to 10 characters ('4223', '010011', 'D02 X285' -> 'D02X285'), so 'N/K', 'NFA' and
+#: 'UNKNOWN' are never a key. ``{raw}`` is the location's ``postcode_raw``.
+FOREIGN_POSTCODE = (
+    "CASE WHEN regexp_matches(regexp_replace(upper({raw}), '[^A-Z0-9]', '', 'g'), '^[A-Z0-9]{{3,10}}$') "
+    "AND regexp_matches({raw}, '[0-9]') THEN regexp_replace(upper({raw}), '[^A-Z0-9]', '', 'g') END"
+)
 
 #: The most records a blocking rule compares as one block (see ``config._capped``); a bigger block is split.
 BLOCK_CAP = 10
@@ -63,11 +75,12 @@ def block_join(count: str) -> str:
 COLUMNS: tuple[str, ...] = (
     "unique_id", "source_id", "ref", "fn", "fn1", "fn1_key", "fn_keys", "sn", "sn_key", "sn_keys",
     "dob", "dob_year", "dob_month", "dob_day", "sex", "pnc", "phones", "postcodes", "buildings", "streets",
-    "event_places",
+    "event_places", "documents", "postcodes_abroad",
 )
 
-#: Link roles that tie a person to a phone, and to a home-like address.
+#: Link roles that tie a person to a phone, to an identity document, and to a home-like address.
 PHONE_ROLES: tuple[str, ...] = ("uses", "keeper", "holds")
+DOCUMENT_ROLES: tuple[str, ...] = ("holds",)
 HOME_ROLES: tuple[str, ...] = ("resides-at", "stays-at")
 #: Link roles that tie a person to an event (whose place may be another record's home).
 EVENT_ROLES: tuple[str, ...] = ("suspect", "offender", "victim", "witness", "missing-person", "subject", "reporter")
@@ -169,9 +182,12 @@ def _name_keys_sql() -> str:
 
 
 def _links_sql() -> str:
-    """Per person record: phones, home postcodes/buildings/street addresses and the places of its events from its
-    source's links. A home with no (UK) postcode still gives its street address (number, street, town)."""
+    """Per person record: phones, identity documents, home postcodes/buildings/street addresses and the places of its
+    events from its source's links. A home with no (UK) postcode still gives its street address (number, street,
+    town), and a building key on its postcode as written when that is not a UK one (:data:`FOREIGN_POSTCODE`)."""
     phone_roles = ", ".join(f"'{r}'" for r in PHONE_ROLES)
+    document_roles = ", ".join(f"'{r}'" for r in DOCUMENT_ROLES)
+    abroad = f"CASE WHEN l.postcode IS NULL THEN {FOREIGN_POSTCODE.format(raw='l.postcode_raw')} END"
     home_roles = ", ".join(f"'{r}'" for r in HOME_ROLES)
     event_roles = ", ".join(f"'{r}'" for r in EVENT_ROLES)
     addr = text.address_text("l.address")
@@ -181,12 +197,18 @@ def _links_sql() -> str:
             FROM links k JOIN objects o ON o.source_id = k.source_id AND o.ref = k.to_ref
             WHERE k.role IN ({phone_roles}) AND o.kind = 'phone' AND o.value IS NOT NULL
             GROUP BY ALL
+        ), doc AS (
+            SELECT k.source_id, k.from_ref AS ref, list_distinct(list(o.value)) AS documents
+            FROM links k JOIN objects o ON o.source_id = k.source_id AND o.ref = k.to_ref
+            WHERE k.role IN ({document_roles}) AND o.kind = 'document' AND o.value IS NOT NULL
+            GROUP BY ALL
         ), places AS (  -- each location's keys once (the regular expressions are the cost)
-            SELECT l.source_id, l.ref, l.postcode, {text.building_key(addr, 'l.postcode')} AS building,
+            SELECT l.source_id, l.ref, l.postcode, {abroad} AS abroad,
+                   {text.building_key(addr, f"coalesce(l.postcode, {abroad})")} AS building,
                    {text.street_address_key(addr, 'l.town')} AS street
             FROM locations l
         ), home_keys AS (
-            SELECT k.source_id, k.from_ref AS ref, l.postcode, l.building, l.street
+            SELECT k.source_id, k.from_ref AS ref, l.postcode, l.abroad, l.building, l.street
             FROM links k JOIN places l ON l.source_id = k.source_id AND l.ref = k.to_ref
             WHERE k.role IN ({home_roles})
         ), event_keys AS (
@@ -206,17 +228,22 @@ def _links_sql() -> str:
             GROUP BY ALL
         ), home AS (
             SELECT source_id, ref, list_distinct(list(postcode) FILTER (WHERE postcode IS NOT NULL)) AS postcodes,
+                   list_distinct(list(abroad) FILTER (WHERE abroad IS NOT NULL)) AS postcodes_abroad,
                    list_distinct(list(building) FILTER (WHERE building IS NOT NULL)) AS buildings,
                    list_distinct(list(street) FILTER (WHERE street IS NOT NULL)) AS streets
-            FROM home_keys WHERE postcode IS NOT NULL OR street IS NOT NULL
+            FROM home_keys WHERE postcode IS NOT NULL OR abroad IS NOT NULL OR street IS NOT NULL
             GROUP BY ALL
         )
-        SELECT coalesce(p.source_id, h.source_id, e.source_id) AS source_id, coalesce(p.ref, h.ref, e.ref) AS ref,
+        SELECT coalesce(p.source_id, h.source_id, e.source_id, d.source_id) AS source_id,
+               coalesce(p.ref, h.ref, e.ref, d.ref) AS ref,
                coalesce(p.phones, []) AS phones, coalesce(h.postcodes, []) AS postcodes,
                coalesce(h.buildings, []) AS buildings, coalesce(h.streets, []) AS streets,
-               coalesce(e.event_places, []) AS event_places
+               coalesce(e.event_places, []) AS event_places, coalesce(d.documents, []) AS documents,
+               coalesce(h.postcodes_abroad, []) AS postcodes_abroad
         FROM phone p FULL JOIN home h ON p.source_id = h.source_id AND p.ref = h.ref
-        FULL JOIN event e ON e.source_id = coalesce(p.source_id, h.source_id) AND e.ref = coalesce(p.ref, h.ref)"""
+        FULL JOIN event e ON e.source_id = coalesce(p.source_id, h.source_id) AND e.ref = coalesce(p.ref, h.ref)
+        FULL JOIN doc d ON d.source_id = coalesce(p.source_id, h.source_id, e.source_id)
+                       AND d.ref = coalesce(p.ref, h.ref, e.ref)"""
 
 
 def build_features(target: Engine | Store, known: bool = False) -> int:
@@ -236,7 +263,7 @@ def build_features(target: Engine | Store, known: bool = False) -> int:
                b.sn, coalesce(vs.key, b.sn) AS sn_key, coalesce(ks.keys, []) AS sn_keys,
                b.dob, b.dob_year, b.dob_month, b.dob_day, b.sex, b.pnc,
                coalesce(k.phones, []), coalesce(k.postcodes, []), coalesce(k.buildings, []), coalesce(k.streets, []),
-               coalesce(k.event_places, [])
+               coalesce(k.event_places, []), coalesce(k.documents, []), coalesce(k.postcodes_abroad, [])
         FROM __rs_base b
         LEFT JOIN {VARIANTS} vf ON vf.token = b.fn_tokens[1]
         LEFT JOIN {VARIANTS} vs ON vs.token = b.sn
@@ -270,7 +297,7 @@ def match_sql() -> str:
             SELECT name, {text.sound('name')} AS ph FROM names
         ), k AS (
             SELECT f.*, coalesce(v.key, {sn1}) AS sn1_key, pf.ph AS fn1_ph, ps.ph AS sn_ph,
-                   list_min(f.buildings) AS bld1, list_min(f.phones) AS ph1,
+                   list_min(f.buildings) AS bld1, list_min(f.phones) AS ph1, list_min(f.documents) AS doc1,
                    list_min(f.streets) AS st1
             FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
             LEFT JOIN sounds pf ON pf.name = f.fn1 LEFT JOIN sounds ps ON ps.name = f.sn
