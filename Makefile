@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench bench-national bench-growth fuzz audit setup system-deps clean
+.PHONY: demo test lint typecheck unit web bench bench-national bench-growth fuzz audit setup system-deps clean
 
 setup: $(STAMP)
 
@@ -21,8 +21,9 @@ system-deps:
 demo: setup system-deps
 	$(BIN)/toex demo
 
-## Every test: lint, types (strict on src/), then the test suite.
-test: setup system-deps lint typecheck unit
+## Every test: lint, types (strict on src/), the web front end's types and unit tests, then the test suite
+## (which also rebuilds the web bundle and checks it is the one committed).
+test: setup system-deps lint typecheck web unit
 
 lint:
 	$(BIN)/ruff check src tests scripts
@@ -32,6 +33,14 @@ typecheck:
 
 unit:
 	$(BIN)/pytest -q -n 2 -m "not slow"
+
+## The web front end: its npm packages exactly as locked, its TypeScript types, its unit tests (vitest).
+web: web/node_modules/.installed
+	cd web && ./node_modules/.bin/tsc --noEmit && ./node_modules/.bin/vitest run --reporter=dot
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## Benchmarks (print their figures; see docs/benchmarks.md).
 ## RL_PYTHON=/path/to/venv/bin/python adds recordlinkage (it needs pandas < 3, so its own venv).

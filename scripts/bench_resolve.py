@@ -307,8 +307,8 @@ def febrl_toex(work: Path) -> dict[str, Any]:
 def febrl_plain(work: Path, with_id: bool = True) -> dict[str, Any]:
     """Plain Splink on FEBRL4 as the library's own example links it: default comparisons on names, date of birth,
     suburb, postcode, street and social security id; blocking on name or date of birth pairs. ``with_id=False``
-    (method ``plain-no-id``) leaves the social security id out of comparisons and blocking: the fields toex reads
-    (toex's POLE mapping of FEBRL has no person identifier column, see :func:`_febrl_sources`)."""
+    (method ``plain-no-id``) leaves the social security id out of comparisons and blocking (toex reads it as an
+    identity document, see :func:`_febrl_sources`)."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 

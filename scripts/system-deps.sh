@@ -10,6 +10,11 @@ fi
 # WeasyPrint (intelligence packages as PDF) needs pango; the PDF tests use poppler-utils.
 ldconfig -p 2>/dev/null | grep -c libpango-1.0 >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# The web front end's build and unit tests (make web) need Node.js 20.19 or newer with npm.
+node_ok() { node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; }
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 || ! node_ok; then
+  need+=(nodejs npm)
+fi
 # The web end-to-end tests (tests/web) drive Debian's chromium through Playwright (never `playwright install`).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
