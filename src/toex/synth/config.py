@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,6 +43,8 @@ class NoiseConfig(_Model):
     phone_international: float = Field(0.3, ge=0, le=1, description="Phone written +44... or 44... instead of 07...")
     vrm_variant: float = Field(0.4, ge=0, le=1, description="Vehicle registration without its space or in lower case.")
     company_name_variant: float = Field(0.5, ge=0, le=1, description="Company name written differently outside the register (Ltd/Limited, case, punctuation).")
+    document_variant: float = Field(0.2, ge=0, le=1, description="Identity document number written with spaces or in lower case.")
+    document_typo: float = Field(0.02, ge=0, le=1, description="Identity document number with one character changed or two adjacent characters transposed.")
     duplicate_record: float = Field(0.01, ge=0, le=1, description="A person who gets a second record in the same source.")
 
 
@@ -60,6 +62,32 @@ class VolumeConfig(_Model):
     population_per_offence: float = Field(0.9, gt=0, description="True people in a force's population per offence.")
     suspect_identified: float = Field(0.38, ge=0, le=1, description="Share of offences with at least one suspect.")
     offender_share: float = Field(0.22, ge=0, le=1, description="Share of people aged 10+ who ever offend.")
+
+
+#: A share from 0 to 1.
+Rate = Annotated[float, Field(ge=0, le=1)]
+#: A rate for foreign nationals and one for British nationals.
+Rates = tuple[Rate, Rate]
+
+
+class DocumentConfig(_Model):
+    """Who holds identity documents, and how often each kind of source records one.
+
+    Recording rates are pairs (foreign national, British national) per document a person
+    in that source holds; a source records nothing else about documents. Crime records
+    and the companies register never record them.
+    """
+
+    passport_foreign: float = Field(0.85, ge=0, le=1, description="Foreign nationals (nationality not GBR) holding a passport of their nationality.")
+    identity_card_eu: float = Field(0.6, ge=0, le=1, description="EU nationals whose country issues national identity cards (POL, ROU, LTU) holding one.")
+    passport_british_adult: float = Field(0.5, ge=0, le=1, description="British adults (18+) holding a UK passport.")
+    passport_british_child: float = Field(0.25, ge=0, le=1, description="British children holding a UK passport.")
+    custody: Rates = Field((0.75, 0.08), description="Custody record notes the detainee's document (foreign, British).")
+    nrm: Rates = Field((0.7, 0.3), description="NRM referral notes the potential victim's document, when known (foreign, British).")
+    stop_search: Rates = Field((0.12, 0.02), description="Stop-search notes a document shown as identification (foreign, British).")
+    intelligence: Rates = Field((0.08, 0.02), description="Intelligence report subject's document (foreign, British).")
+    missing: Rates = Field((0.1, 0.02), description="Missing person report notes the person's document (a port alert) (foreign, British).")
+    kept_by_controller: float = Field(0.4, ge=0, le=1, description="Share of labour exploitation / trafficking victims' documents that also appear held by a controller.")
 
 
 class ScenarioCounts(_Model):
@@ -98,6 +126,7 @@ class SynthConfig(_Model):
     seasonality: float = Field(0.12, ge=0, lt=1, description="Amplitude of the yearly seasonal curve (summer peak).")
     volume: VolumeConfig = VolumeConfig()
     noise: NoiseConfig = NoiseConfig()
+    documents: DocumentConfig = DocumentConfig()
     scenarios: ScenarioCounts = ScenarioCounts()
     case_study: CaseStudyConfig = CaseStudyConfig()
     forces: tuple[str, ...] | None = Field(None, description="Restrict the background to these forces (default: all 44).")

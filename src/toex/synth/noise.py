@@ -276,7 +276,46 @@ def render_objects(df: Canon, rng: np.random.Generator, noise: NoiseConfig) -> d
         vals = value[bank].tolist()
         alt = _objects([s.replace("-", "") if x < 0.5 else re.sub(r"[- ]", "", s) for s, x in zip(vals, u[1][bank].tolist(), strict=True)])
         value[bank] = np.where(u[0][bank] < 0.5, alt, value[bank])
+    doc = kind == "document"
+    if doc.any():
+        value[doc] = render_documents(value[doc], rng, noise)
     return {"kind": kind, "value": value, "description": _strs(df["description"])}
+
+
+def document_typo(number: str, r: int) -> str:
+    """One character of a document number changed (a digit for a digit, a letter for a
+    letter) or two adjacent different characters transposed; never the number itself."""
+    pos = r % len(number)
+    if (r >> 8) % 2 and len(number) > 1:
+        pos = min(pos, len(number) - 2)
+        if number[pos] != number[pos + 1]:
+            return number[:pos] + number[pos + 1] + number[pos] + number[pos + 2 :]
+    pool = "0123456789" if number[pos].isdigit() else _LETTERS.upper()
+    others = pool.replace(number[pos], "")
+    return number[:pos] + others[(r >> 12) % len(others)] + number[pos + 1 :]
+
+
+def _spaced(number: str, r: int) -> str:
+    """A number written with spaces: its letters apart, or in groups of three or four."""
+    lead = len(number) - len(number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if lead and r % 2:
+        return number[:lead] + " " + number[lead:]
+    size = 3 + (r >> 1) % 2
+    return " ".join(number[i : i + size] for i in range(0, len(number), size))
+
+
+def render_documents(values: StrArray, rng: np.random.Generator, noise: NoiseConfig) -> StrArray:
+    """Document numbers as written: a few with a typo, some with spaces or in lower case
+    (which ingest normalises away)."""
+    out = values.copy()
+    u = rng.random((2, len(values)))
+    r = _pick(rng, len(values))
+    for i in np.flatnonzero(u[0] < noise.document_typo).tolist():
+        out[i] = document_typo(str(out[i]), int(r[i]))
+    for i in np.flatnonzero(u[1] < noise.document_variant).tolist():
+        number = str(out[i])
+        out[i] = number.lower() if (r[i] >> 20) & 1 and number.upper() != number.lower() else _spaced(number, int(r[i] >> 21))
+    return out
 
 
 def render_organisations(df: Canon, rng: np.random.Generator, noise: NoiseConfig, style: SourceStyle, register: bool) -> dict[str, np.ndarray]:
