@@ -29,6 +29,9 @@ ROLES = {
     "involves": ("event", "object"),
     "at": ("event", "location"),
 }
+OBJECT_KINDS = {"phone", "vehicle", "bank-account", "email", "document", "other"}
+#: person -> object roles and the object kinds each may point to
+OBJECT_ROLES = {"uses": {"phone", "email"}, "keeper": {"vehicle"}, "holds": {"bank-account", "document"}}
 DOB = re.compile(r"^(\d{4}|\d{4}-\d{2}|\d{4}-\d{2}-\d{2})?$")
 GRADING = re.compile(r"^([1-3][A-E] [PC])?$")
 
@@ -45,6 +48,7 @@ def validate_source(folder: Path) -> list[str]:
     if spec["owner"] not in forces | {"home-office", "companies-register", "nca"}:
         errors.append(f"{folder.name}: unknown owner {spec['owner']}")
     kinds: dict[str, str] = {}
+    object_kinds: dict[str, str] = {}
     frames: dict[str, pd.DataFrame] = {}
     for file, req in REQUIRED.items():
         path = folder / f"{file}.csv"
@@ -64,6 +68,14 @@ def validate_source(folder: Path) -> list[str]:
             elif ref in kinds:
                 errors.append(f"{folder.name}/{file}: duplicate ref {ref}")
             kinds[ref] = KIND[file]
+    if "objects" in frames:
+        objects = frames["objects"]
+        unknown = objects[~objects["kind"].isin(OBJECT_KINDS)]
+        if len(unknown):
+            errors.append(f"{folder.name}: unknown object kind {unknown['kind'].iloc[0]}")
+        if (objects["value"] == "").any():
+            errors.append(f"{folder.name}: object without a value")
+        object_kinds = dict(zip(objects["ref"], objects["kind"], strict=True))
     if "persons" in frames:
         bad = frames["persons"][~frames["persons"]["dob"].str.match(DOB)]
         if len(bad):
@@ -88,6 +100,9 @@ def validate_source(folder: Path) -> list[str]:
             elif (kinds.get(row.from_ref), kinds.get(row.to_ref)) != want:
                 errors.append(f"{folder.name}: link {row.from_ref}-{row.role}->{row.to_ref} joins "
                               f"{kinds.get(row.from_ref)} to {kinds.get(row.to_ref)}")
+            elif row.role in OBJECT_ROLES and object_kinds.get(str(row.to_ref)) not in OBJECT_ROLES[str(row.role)]:
+                errors.append(f"{folder.name}: link {row.from_ref}-{row.role}->{row.to_ref} to a "
+                              f"{object_kinds.get(str(row.to_ref))}")
             if len(errors) > 20:
                 break
     return errors

@@ -20,5 +20,7 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
     assert fa.keys() == fb.keys()
     assert "truth/manifest.json" in fa
     assert fa == fb
+    objects = b"".join(v for k, v in fa.items() if k.endswith("objects.csv"))
+    assert b'"document"' in objects  # identity documents are part of what must repeat
     assert (a.truth_dir / RUN_FILE).is_file()
     assert fa["dataset/suffolk-crime/events.csv"] != fc["dataset/suffolk-crime/events.csv"]

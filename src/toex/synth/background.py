@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from toex.synth import documents
 from toex.synth.config import SynthConfig
 from toex.synth.names import (
     origin_weights,
@@ -87,6 +88,7 @@ class Population:
     homes: pd.DataFrame  # LOCATION_COLUMNS
     phones: pd.DataFrame  # OBJECT_COLUMNS + owner (person row)
     vehicles: pd.DataFrame
+    documents: pd.DataFrame  # OBJECT_COLUMNS + owner + foreign (holder is not British)
 
 
 def _ids(force_index: int, kind_offset: int, n: int) -> np.ndarray:
@@ -173,7 +175,24 @@ def make_population(cfg: SynthConfig, seed: int, force: str, force_index: int, n
     vehicles = object_frame({"eid": _ids(force_index, 5_000_000, n)[has_car], "kind": "vehicle",
                              "value": vrms(rng, n)[has_car], "description": vehicle_descriptions(rng, n)[has_car],
                              "owner": np.flatnonzero(has_car)})
-    return Population(force, people, homes, phones, vehicles)
+    return Population(force, people, homes, phones, vehicles, make_documents(cfg, seed, force, force_index, origin, age))
+
+
+def make_documents(cfg: SynthConfig, seed: int, force: str, force_index: int, origin: np.ndarray,
+                   age: np.ndarray) -> pd.DataFrame:
+    """The identity documents of a force's people (rows ``origin``/``age``), from their own
+    stream. Object ids follow the vehicles' (``5_000_000 + n`` in the force's block)."""
+    rng = rng_for(seed, force, "documents")
+    code, nationalities = documents.nationality_codes(origin, names().nationality)
+    held = documents.holdings(rng, code, nationalities, age, cfg.documents)
+    n, m = len(origin), len(held)
+    if 5_000_000 + n + m > BLOCK:
+        raise ValueError(f"{force}: {n} people and {m} documents overflow the force's object ids")
+    british = np.array([nat == "GBR" for nat in nationalities] + [False])
+    return object_frame({
+        "eid": _ids(force_index, 5_000_000 + n, m), "kind": documents.KIND, "value": held.numbers(rng, force_index + 1),
+        "description": held.descriptions(), "owner": held.owner, "foreign": ~british[held.issuer_code],
+    })
 
 
 _VRM_LETTERS = np.array(list("ABCDEFGHJKLMNOPRSTUVWXYZ"), dtype=object)
@@ -307,6 +326,7 @@ class ForceBuilder:
         self._home_pos = _Positions(self._homes["eid"])
         self._phones = frame_columns(self.pop.phones, (*OBJECT_COLUMNS, "owner"))
         self._vehicles = frame_columns(self.pop.vehicles, (*OBJECT_COLUMNS, "owner"))
+        self._documents = frame_columns(self.pop.documents, (*OBJECT_COLUMNS, "owner", "foreign"))
         self.suspect_rows = np.zeros(0, dtype=np.int64)
         self.suspect_when = np.zeros(0, dtype="datetime64[s]")
         self.suspect_code = np.zeros(0, dtype=object)
@@ -348,6 +368,21 @@ class ForceBuilder:
             if len(sel["eid"]):
                 src.objects.append(sel)
                 src.links.append(_links("person", self._eid[sel["owner"]], "object", sel["eid"], role))
+
+    def _attach_documents(self, src: SourceData, rows: np.ndarray, rates: tuple[float, float]) -> None:
+        """Record some identity documents of the people of ``rows`` (already in the source):
+        each document with ``rates[0]`` when its holder is a foreign national, else
+        ``rates[1]``; drawn from the source's own stream (the other draws stay as they were)."""
+        docs = self._documents
+        if not len(docs["eid"]) or not len(rows) or max(rates) <= 0:
+            return
+        held = np.flatnonzero(np.isin(docs["owner"], rows))
+        rng = rng_for(self.seed, self.force, src.spec.kind, "documents")
+        rate = np.where(docs["foreign"][held].astype(bool), rates[0], rates[1])
+        sel = take(docs, held[rng.random(len(held)) < rate])
+        if len(sel["eid"]):
+            src.objects.append(sel)
+            src.links.append(_links("person", self._eid[sel["owner"]], "object", sel["eid"], "holds"))
 
     # -- sources -------------------------------------------------------------------
     def build(self) -> ForceSources:
@@ -456,6 +491,7 @@ class ForceBuilder:
         src.locations.append(self.suites)
         src.links.append(_links("person", people["eid"].to_numpy()[rows], "event", keys, "subject"))
         self._attach_people(src, rows, rng, 0.95, 0.5, 0.1)
+        self._attach_documents(src, rows, self.cfg.documents.custody)
 
     def missing(self) -> None:
         rng = rng_for(self.seed, self.force, "missing")
@@ -502,6 +538,7 @@ class ForceBuilder:
         rep = (head_of != rows) & (rng.random(n) < 0.6)
         src.links.append(_links("person", eid[head_of[rep]], "event", keys[rep], "reporter"))
         self._attach_people(src, np.concatenate([rows, head_of[rep]]), rng, 1.0, 0.5)
+        self._attach_documents(src, rows, self.cfg.documents.missing)
 
     def intelligence(self) -> None:
         rng = rng_for(self.seed, self.force, "intelligence")
@@ -538,6 +575,7 @@ class ForceBuilder:
         src.locations.append(self.homes_of(np.unique(loc[at])))
         src.links.append(_links("person", eid[rows], "event", keys[ev], "subject"))
         self._attach_people(src, rows, rng, 0.7, 0.35, 0.15)
+        self._attach_documents(src, rows, self.cfg.documents.intelligence)
 
     def stop_search(self) -> None:
         rng = rng_for(self.seed, self.force, "stop-search")
@@ -563,6 +601,7 @@ class ForceBuilder:
         src.locations.append(self.public)
         src.links.append(_links("person", people["eid"].to_numpy()[rows], "event", keys, "subject"))
         self._attach_people(src, rows, rng, 0.6, 0.3, 0.0)
+        self._attach_documents(src, rows, self.cfg.documents.stop_search)
 
     def companies(self) -> None:
         rng = rng_for(self.seed, self.force, "companies")
@@ -625,6 +664,7 @@ class ForceBuilder:
                                   outcome=dec[rng.choice(5, n, p=[0.35, 0.1, 0.25, 0.05, 0.25])]))
         src.links.append(_links("person", people["eid"].to_numpy()[rows], "event", keys, "subject"))
         self._attach_people(src, rows, rng, 0.6, 0.2)
+        self._attach_documents(src, rows, self.cfg.documents.nrm)
 
 
 def org_frame(eids: np.ndarray, name: np.ndarray, sic: np.ndarray, incorporated: np.ndarray) -> pd.DataFrame:

@@ -15,11 +15,13 @@ from typing import Any, TypedDict
 import numpy as np
 import pandas as pd
 
+from toex.synth import documents
 from toex.synth.background import company_numbers, source_specs, vehicle_descriptions, vrms
-from toex.synth.config import SynthConfig
+from toex.synth.config import Rates, SynthConfig
 from toex.synth.names import sample_forenames, sample_middles, sample_surnames
 from toex.synth.places import location_columns
 from toex.synth.refdata import force_ids, names, region_of
+from toex.synth.rng import rng_for
 from toex.synth.tables import KIND_FRAMES, SourceData, SourceSpec, truth_id
 from toex.synth.timeline import Timeline, age_on, to_days, to_seconds
 
@@ -84,6 +86,14 @@ class Planter:
         self.appeared: set[tuple[str, int]] = set()
         self._pending: dict[str, dict[str, list[dict[str, Any]]]] = {}
         self.phones: dict[int, int] = {}
+        self.documents: dict[int, list[int]] = {}
+        self._nationality: dict[int, str] = {}
+        self._doc_rng = rng_for(seed, "planted", "documents")
+        self._doc_rank: dict[tuple[str, str], int] = {}
+        self._doc_recorded: dict[tuple[str, int], bool] = {}
+        d = cfg.documents
+        self._doc_rates: dict[str, Rates] = {"custody": d.custody, "nrm": d.nrm, "stopsearch": d.stop_search,
+                                             "intel": d.intelligence, "missing": d.missing}
         self._force_names = {f: f for f in force_ids()}
 
     # -- ids and sources ---------------------------------------------------------
@@ -124,7 +134,28 @@ class Planter:
             self.homes[eid] = home
         if phone:
             self.phones[eid] = self.obj("phone", "07" + str(int(rng.integers(100_000_000, 999_999_999))), "mobile")
+        self._give_documents(eid, origin, age)
         return eid
+
+    def _give_documents(self, eid: int, origin: str, age: float) -> None:
+        """The person's identity documents, by the population's shares, from the planter's
+        own stream (the scenario's draws stay as they were); numbers from index block 0."""
+        nat = names().nationality.get(origin, "")
+        self._nationality[eid] = nat
+        held = documents.holdings(self._doc_rng, np.zeros(1, dtype=np.int64), (nat,), np.array([age]), self.cfg.documents)
+        for kind in held.kind.tolist():
+            rank = self._doc_rank.get((nat, kind), 0)
+            self._doc_rank[(nat, kind)] = rank + 1
+            number = documents.number(nat, kind, 0, rank)
+            self.documents.setdefault(eid, []).append(self.obj(documents.KIND, number, documents.description(kind, nat)))
+
+    def passport_of(self, eid: int) -> int | None:
+        """The person's passport (else identity card) object id, if they hold one."""
+        held = self.documents.get(eid, [])
+        passports = [d for d in held if str(self._objects[d]["description"]).startswith(documents.PASSPORT)]
+        if passports:
+            return passports[0]
+        return held[0] if held else None
 
     def surname(self, rng: np.random.Generator, origin: str) -> str:
         return str(sample_surnames(rng, np.array([origin], dtype=object))[0])
@@ -210,6 +241,22 @@ class Planter:
             self.link(src, "person", person, "location", self.homes[person], "resides-at")
         if person in self.phones and rng.random() < phone_rate:
             self.link(src, "person", person, "object", self.phones[person], "uses")
+        if role in ("subject", "missing-person"):
+            self._record_documents(src, person)
+
+    def _record_documents(self, src: SourceData, person: int) -> None:
+        """Some of the person's documents in a source that records them, at the configured
+        rate (foreign or British); decided once per source and document, as the background does."""
+        rates = self._doc_rates.get(src.spec.id.rsplit("-", 1)[-1])
+        if rates is None:
+            return
+        rate = rates[0] if self._nationality.get(person, "") != "GBR" else rates[1]
+        for doc in self.documents.get(person, []):
+            key = (src.spec.id, doc)
+            if key not in self._doc_recorded:
+                self._doc_recorded[key] = bool(self._doc_rng.random() < rate)
+            if self._doc_recorded[key]:
+                self.link(src, "person", person, "object", doc, "holds")
 
     # -- truth -------------------------------------------------------------------------
     def network(self, scenario: str, index: int, decoy: bool, threats: list[str], forces: list[str],
@@ -253,6 +300,36 @@ class Planter:
 
     def days_before_end(self, days: int) -> np.datetime64:
         return to_seconds(self.tl.end64 - np.timedelta64(days, "D"))
+
+
+def keep_documents(p: Planter, rng: np.random.Generator, force: str, controller: int, victims: list[int],
+                   start: np.datetime64, referrals: dict[int, int] | None = None) -> list[int]:
+    """Controllers keep their victims' passports: a share (``documents.kept_by_controller``; at
+    least one when any victim holds a document) of the victims' passports (else identity cards)
+    are recorded as held by ``controller`` as well as by their owner, in an intelligence report
+    naming both, and in the victim's NRM referral (``referrals``: victim -> referral event) half
+    of the time, with the controller as suspect. Returns the kept documents' object ids."""
+    share = p.cfg.documents.kept_by_controller
+    held = [(v, d) for v in victims if (d := p.passport_of(v)) is not None]
+    if not held or share <= 0:
+        return []
+    kept = [vd for vd in held if rng.random() < share] or [held[int(rng.integers(0, len(held)))]]
+    intel = p.source(force, "intel")
+    ev = p.event(intel, "intelligence", p.date_between(rng, start, p.days_before_end(5)), force, None,
+                 description="The workers' passports are believed to be kept by the man who houses them and takes their wages.",
+                 grading=str(rng.choice(["2B C", "2C C", "3C P"])))
+    p.involve(intel, rng, controller, ev, "subject")
+    nrm = p.source("nrm")
+    for victim, doc in kept:
+        p.involve(intel, rng, victim, ev, "subject")
+        p.link(intel, "person", victim, "object", doc, "holds")
+        p.link(intel, "person", controller, "object", doc, "holds")
+        referral = (referrals or {}).get(victim)
+        if referral is not None and rng.random() < 0.5:
+            p.involve(nrm, rng, controller, referral, "suspect")
+            p.link(nrm, "person", victim, "object", doc, "holds")
+            p.link(nrm, "person", controller, "object", doc, "holds")
+    return [d for _, d in kept]
 
 
 def pick_forces(rng: np.random.Generator, k: int, exclude: set[str], distinct_regions: bool = True,

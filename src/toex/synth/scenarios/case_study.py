@@ -18,7 +18,14 @@ import numpy as np
 
 from toex.synth.refdata import region_of
 from toex.synth.rng import rng_for
-from toex.synth.scenarios.base import Offence, Planter, choose_origin, iso, pick_forces
+from toex.synth.scenarios.base import (
+    Offence,
+    Planter,
+    choose_origin,
+    iso,
+    keep_documents,
+    pick_forces,
+)
 from toex.synth.timeline import to_days, to_seconds
 
 ORIGINS = ("romanian", "albanian", "british", "irish", "lithuanian", "polish", "vietnamese")
@@ -128,12 +135,14 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     for w in workers:
         p.involve(tc, rng, w, ev, "victim", home_rate=0.0)
     nrm = p.source("nrm")
+    referrals: dict[int, int] = {}
     for w in workers:
         if rng.random() < 0.8:
             r = p.event(nrm, "nrm-referral", t0 + np.timedelta64(int(rng.integers(1, 40)), "D"), traffick_force,
                         description="Referral for labour exploitation; first responder: police",
                         outcome=str(rng.choice(["Conclusive grounds: positive", "Reasonable grounds: positive"])))
             p.involve(nrm, rng, w, r, "subject", home_rate=0.0)
+            referrals[w] = r
             p.link(nrm, "person", w, "organisation", wash, "employed-by")
     ti = p.source(traffick_force, "intel")
     ev = p.event(ti, "intelligence", t0 - np.timedelta64(int(rng.integers(10, 60)), "D"), traffick_force, wash_site,
@@ -165,6 +174,9 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     for w in women:
         p.involve(ci, rng, w, ev, "subject")
         p.link(ci, "person", w, "organisation", nails, "employed-by")
+
+    # the car-wash workers' passports, kept by the organiser who ran the car wash
+    keep_documents(p, rng, traffick_force, organisers[0], workers, to_seconds(t0), referrals)
 
     forces = [home_force, *visited, traffick_force]
     members: list[tuple[str, int, str]] = [("person", o, "organiser") for o in organisers]

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from toex.synth.rng import rng_for
-from toex.synth.scenarios.base import Planter, choose_origin, iso, neighbour_forces, pick_forces
+from toex.synth.scenarios.base import (
+    Planter,
+    choose_origin,
+    iso,
+    keep_documents,
+    neighbour_forces,
+    pick_forces,
+)
 
 TRADES = (("Hand Car Wash", "45200"), ("Nails", "96020"), ("Takeaway", "56103"), ("Building Services", "43390"),
           ("Cleaning Services", "81210"))
@@ -35,6 +42,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
         p.link(companies, "person", boss if k % 2 == 0 else helper, "organisation", org, "director-of", since=iso(start))
         fronts.append((f, org, site))
     nrm = p.source("nrm")
+    referrals: dict[int, int] = {}
     for j, w in enumerate(workers):
         f, org, site = fronts[j % len(fronts)]
         referred = rng.random() < 0.45
@@ -43,6 +51,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
                          description="Referral for labour exploitation; first responder: police",
                          outcome=str(rng.choice(["Reasonable grounds: positive", "Conclusive grounds: positive", "Awaiting decision"])))
             p.involve(nrm, rng, w, ev, "subject", home_rate=0.9)
+            referrals[w] = ev
             p.link(nrm, "person", w, "organisation", org, "employed-by")
             p.link(nrm, "person", w, "object", account, "holds")
         intel = p.source(f, "intel")
@@ -61,6 +70,7 @@ def plant(p: Planter, index: int, volume_factor: float) -> None:
     for w in rng.choice(workers, size=min(4, len(workers)), replace=False):
         p.involve(bc, rng, int(w), ev, "victim", home_rate=1.0)
     p.link(bc, "person", boss, "object", account, "holds")
+    keep_documents(p, rng, base, boss, workers, start, referrals)
     members = [("person", boss, "organiser"), ("person", helper, "facilitator")]
     members += [("person", w, "exploited") for w in workers]
     members += [("organisation", org, "front") for _, org, _ in fronts]
