@@ -82,6 +82,13 @@ def test_ids_are_stable_on_rerun_and_when_a_source_is_added(trained: Store, tmp_
     new_ids = {after[k] for k in after if k[0].startswith("hand-")} - set(before.values())
     top = max(int(v[2:]) for v in before.values() if v.startswith("P-"))
     assert all(int(v[2:]) > top for v in new_ids if v.startswith("P-"))  # the sequence continues
+    # each entity table holds one row per entity after every run (the tables have no key constraint: a run
+    # replaces them whole, and DuckDB's key index made that slow)
+    for table in ("entities", "person_entities", "location_entities", "object_entities", "organisation_entities"):
+        rows, ids = trained.fetchall(f"SELECT count(*), count(DISTINCT entity_id) FROM {table}")[0]
+        assert rows == ids > 0, table
+    assert trained.scalar("SELECT count(*) FROM entities") == trained.scalar(
+        "SELECT count(DISTINCT entity_id) FROM entity_records")
 
 
 def test_review_decisions_are_respected_on_later_runs(trained: Store, tmp_path: Path) -> None:

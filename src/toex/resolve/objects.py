@@ -20,8 +20,9 @@ def cluster_objects(store: Engine) -> None:
 
 
 def entities_sql() -> str:
-    """``object_entities`` rows (``mode`` ties go to the smallest value)."""
+    """``object_entities`` rows and each entity's sources (``mode`` ties go to the smallest value)."""
     return """
         SELECT i.entity_id, mode(o.kind ORDER BY o.kind) AS kind,
-               coalesce(mode(o.value ORDER BY o.value), mode(o.value_raw ORDER BY o.value_raw)) AS value, count(*) AS records
+               coalesce(mode(o.value ORDER BY o.value), mode(o.value_raw ORDER BY o.value_raw)) AS value, count(*) AS records,
+               list_sort(list_distinct(list(i.source_id))) AS sources
         FROM __rs_ids_object i JOIN objects o USING (source_id, ref) GROUP BY i.entity_id"""

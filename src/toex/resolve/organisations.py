@@ -64,12 +64,12 @@ def cluster_organisations(store: Engine) -> None:
 
 
 def entities_sql() -> str:
-    """``organisation_entities`` rows (``mode`` ties go to the smallest value)."""
+    """``organisation_entities`` rows and each entity's sources (``mode`` ties go to the smallest value)."""
     return """
         SELECT i.entity_id, mode(o.name ORDER BY o.name) AS name, mode(p.number ORDER BY p.number) AS company_number,
                mode(o.sic_code ORDER BY o.sic_code) AS sic_code, min(o.incorporated) AS incorporated,
                max(o.dissolved) AS dissolved, mode(p.postcode ORDER BY p.postcode) AS postcode,
-               count(*) AS records
+               count(*) AS records, list_sort(list_distinct(list(i.source_id))) AS sources
         FROM __rs_ids_organisation i JOIN organisations o USING (source_id, ref)
         JOIN __rs_org_parts p USING (source_id, ref)
         GROUP BY i.entity_id"""

@@ -63,7 +63,8 @@ def cluster_locations(store: Engine) -> None:
 
 
 def entities_sql() -> str:
-    """``location_entities`` rows from the ids and records (coordinates from the postcode when missing).
+    """``location_entities`` rows and each entity's sources, from the ids and records (coordinates from the
+    postcode when missing).
 
     Deterministic: ``mode`` breaks ties by the smallest value (``ORDER BY``), and the
     averaged coordinates are rounded (1 cm) so parallel summation order cannot show."""
@@ -78,7 +79,8 @@ def entities_sql() -> str:
                mode(r.postcode ORDER BY r.postcode) AS postcode,
                round(coalesce(avg(r.latitude), min(pc.latitude)), 7) AS latitude,
                round(coalesce(avg(r.longitude), min(pc.longitude)), 7) AS longitude,
-               mode(r.kind ORDER BY r.kind) AS kind, mode(r.uprn ORDER BY r.uprn) AS uprn, count(*) AS records
+               mode(r.kind ORDER BY r.kind) AS kind, mode(r.uprn ORDER BY r.uprn) AS uprn, count(*) AS records,
+               list_sort(list_distinct(list(r.source_id))) AS sources
         FROM rec r LEFT JOIN __rs_postcodes pc ON pc.postcode = r.postcode
         GROUP BY r.entity_id"""
 

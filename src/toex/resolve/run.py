@@ -164,6 +164,7 @@ def resolve(target: Store | Engine, config: ResolveConfig | None = None, *, retr
         step("entity ids")
         last = {kind: ids.assign(store, kind, f"__rs_clusters_{kind}") for kind in KINDS}
         step("writing entities")
+        _prepare(store, config)
         with store.transaction():
             _write(store, config, last)
             _summarise(store, config, summary)
@@ -177,6 +178,13 @@ def resolve(target: Store | Engine, config: ResolveConfig | None = None, *, retr
     finally:
         _cleanup(store, backend)
     return summary
+
+
+def _prepare(store: Engine, config: ResolveConfig) -> None:
+    from toex.resolve import writer
+
+    for sql in writer.prepare_sql(config):
+        store.execute(sql)
 
 
 def _write(store: Engine, config: ResolveConfig, last: dict[str, int]) -> None:
@@ -209,7 +217,7 @@ def _summarise(store: Engine, config: ResolveConfig, summary: ResolveSummary) ->
 WORK_TABLES: tuple[str, ...] = (
     features.MATCH, features.VARIANTS, PAIRS, CLUSTERS, CUTS, "__rs_components", "__rs_rank", "__rs_refined",
     "__rs_postcodes", "__rs_loc_parts", "__rs_org_parts", "__rs_kr", *(f"__rs_clusters_{kind}" for kind in KINDS),
-    *(f"__rs_ids_{kind}" for kind in KINDS))
+    *(f"__rs_ids_{kind}" for kind in KINDS), *(f"__rs_entities_{kind}" for kind in KINDS))
 
 
 def _cleanup(store: Engine, backend: DatabaseAPI[Any]) -> None:

@@ -25,35 +25,62 @@ def _entity_records() -> str:
 
 
 def _person_entities(config: ResolveConfig) -> str:
+    """Person entity rows with their sources: a person on one record (about four in five) is that record as it is;
+    a person on several takes each field's most common value (ties to the smallest)."""
+    big = f"CASE WHEN records > {config.big_cluster} THEN 'large: ' || records || ' records' END"
     return f"""
-        INSERT INTO person_entities
-        SELECT i.entity_id, mode(p.forenames ORDER BY p.forenames), mode(p.surname ORDER BY p.surname),
-               mode(p.dob ORDER BY p.dob), mode(p.dob_year ORDER BY p.dob_year),
-               mode(p.sex ORDER BY p.sex) FILTER (WHERE p.sex IN ('M', 'F')),
-               mode(NULLIF(trim(p.pnc_id), '') ORDER BY NULLIF(trim(p.pnc_id), '')),
-               count(*), list_sort(list_distinct(list(p.source_id))),
-               CASE WHEN count(*) > {config.big_cluster} THEN 'large: ' || count(*) || ' records' END
-        FROM __rs_ids_person i JOIN persons p USING (source_id, ref) GROUP BY i.entity_id"""
+        WITH n AS (
+            SELECT entity_id, count(*) AS records FROM __rs_ids_person GROUP BY entity_id
+        ), r AS (
+            SELECT i.entity_id, n.records, p.forenames, p.surname, p.dob, p.dob_year,
+                   CASE WHEN p.sex IN ('M', 'F') THEN p.sex END AS sex, NULLIF(trim(p.pnc_id), '') AS pnc_id, p.source_id
+            FROM __rs_ids_person i JOIN n USING (entity_id) JOIN persons p USING (source_id, ref)
+        )
+        SELECT entity_id, forenames, surname, dob, dob_year, sex, pnc_id, records, [source_id] AS sources, {big} AS flagged
+        FROM r WHERE records = 1
+        UNION ALL
+        SELECT entity_id, mode(forenames ORDER BY forenames), mode(surname ORDER BY surname), mode(dob ORDER BY dob),
+               mode(dob_year ORDER BY dob_year), mode(sex ORDER BY sex), mode(pnc_id ORDER BY pnc_id), records,
+               list_sort(list_distinct(list(source_id))), {big}
+        FROM r WHERE records > 1 GROUP BY entity_id, records"""
 
 
-def _entities() -> str:
-    return """
-        INSERT INTO entities
-        SELECT entity_id, 'person', trim(coalesce(forenames, '') || ' ' || coalesce(surname, ''))
-               || coalesce(' (' || CAST(dob AS VARCHAR) || ')', ' (' || CAST(dob_year AS VARCHAR) || ')', ''), records, sources
-        FROM person_entities
-        UNION ALL
-        SELECT e.entity_id, 'location', concat_ws(', ', e.address, e.town, e.postcode), e.records, s.sources
-        FROM location_entities e JOIN (SELECT entity_id, list_sort(list_distinct(list(source_id))) AS sources
-                                       FROM __rs_ids_location GROUP BY ALL) s USING (entity_id)
-        UNION ALL
-        SELECT e.entity_id, 'object', e.kind || ' ' || coalesce(e.value, ''), e.records, s.sources
-        FROM object_entities e JOIN (SELECT entity_id, list_sort(list_distinct(list(source_id))) AS sources
-                                     FROM __rs_ids_object GROUP BY ALL) s USING (entity_id)
-        UNION ALL
-        SELECT e.entity_id, 'organisation', e.name || coalesce(' (' || e.company_number || ')', ''), e.records, s.sources
-        FROM organisation_entities e JOIN (SELECT entity_id, list_sort(list_distinct(list(source_id))) AS sources
-                                           FROM __rs_ids_organisation GROUP BY ALL) s USING (entity_id)"""
+#: The columns of each kind's entity table (its work table ``__rs_entities_<kind>`` adds ``sources``).
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("entity_id", "forenames", "surname", "dob", "dob_year", "sex", "pnc_id", "records", "sources",
+               "flagged"),
+    "location": ("entity_id", "building_id", "address", "town", "postcode", "latitude", "longitude", "kind", "uprn",
+                 "records"),
+    "object": ("entity_id", "kind", "value", "records"),
+    "organisation": ("entity_id", "name", "company_number", "sic_code", "incorporated", "dissolved", "postcode",
+                     "records"),
+}
+
+#: Each kind's ``entities.label``.
+_LABELS: dict[str, str] = {
+    "person": "trim(coalesce(forenames, '') || ' ' || coalesce(surname, '')) || coalesce(' (' || CAST(dob AS VARCHAR) "
+              "|| ')', ' (' || CAST(dob_year AS VARCHAR) || ')', '')",
+    "location": "concat_ws(', ', address, town, postcode)",
+    "object": "kind || ' ' || coalesce(value, '')",
+    "organisation": "name || coalesce(' (' || company_number || ')', '')",
+}
+
+
+def prepare_sql(config: ResolveConfig) -> list[str]:
+    """``__rs_entities_<kind>``: each kind's entity rows and their sources, computed once for both its own table
+    and ``entities``, before the transaction that writes the outputs (:func:`output_sql`)."""
+    queries = {"person": _person_entities(config), "location": places.entities_sql(),
+               "object": objects.entities_sql(), "organisation": organisations.entities_sql()}
+    return [f"CREATE OR REPLACE TEMP TABLE __rs_entities_{kind} AS {sql}" for kind, sql in queries.items()]
+
+
+def _entities() -> list[str]:
+    out = [f"INSERT INTO {kind}_entities ({', '.join(cols)}) SELECT {', '.join(cols)} FROM __rs_entities_{kind}"
+           for kind, cols in _COLUMNS.items()]
+    out.append("INSERT INTO entities " + " UNION ALL ".join(
+        f"SELECT entity_id, '{kind}', {label}, records, sources FROM __rs_entities_{kind}"
+        for kind, label in _LABELS.items()))
+    return out
 
 
 def _pairs(config: ResolveConfig) -> str:
@@ -99,16 +126,12 @@ def _review_queue(config: ResolveConfig) -> str:
 
 
 def output_sql(config: ResolveConfig) -> list[str]:
-    """Every statement that replaces the run's output tables, in order."""
+    """Every statement that replaces the run's output tables, in order (after :func:`prepare_sql`)."""
     deletes = [f"DELETE FROM {table}" for table in OUTPUTS]
     return [
         *deletes,
         _entity_records(),
-        _person_entities(config),
-        f"INSERT INTO location_entities {places.entities_sql()}",
-        f"INSERT INTO object_entities {objects.entities_sql()}",
-        f"INSERT INTO organisation_entities {organisations.entities_sql()}",
-        _entities(),
+        *_entities(),
         _pairs(config),
         _review_queue(config),
     ]
