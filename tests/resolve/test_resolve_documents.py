@@ -142,3 +142,23 @@ def test_a_shared_document_confirms_a_pair_with_no_date_of_birth(held: Store) ->
     got = dict(((a, b), bool(flag)) for a, b, flag in held.fetchall(
         f"SELECT ref_l, ref_r, {names_only_from_gammas()} FROM ({_gamma_rows(held)}) p"))
     assert got[("nodob-1", "nodob-2")] is True
+
+
+def test_a_level_never_seen_among_random_pairs_is_strong_evidence() -> None:
+    from toex.resolve.people import floor_unobserved
+
+    model = {"comparisons": [{"comparison_levels": [
+        {"is_null_level": True},
+        {"label_for_charts": "a document shared", "m_probability": 0.9, "u_probability": None},
+        {"label_for_charts": "initial only", "m_probability": None, "u_probability": None},
+        {"label_for_charts": "same year", "m_probability": 0.001, "u_probability": 0.02},
+        {"label_for_charts": "different", "m_probability": 0.1, "u_probability": 0.98},
+    ]}]}
+    levels = floor_unobserved(model, 1e-4, 1 / 2_000_000)["comparisons"][0]["comparison_levels"]
+    # seen among the matches, never among 2M random pairs: u is at most one in 2M
+    assert levels[1]["u_probability"] == pytest.approx(5e-7)
+    # seen in neither: no evidence (u = m = the floor)
+    assert levels[2]["m_probability"] == levels[2]["u_probability"] == 1e-4
+    # estimated levels are left alone
+    assert (levels[3]["m_probability"], levels[3]["u_probability"]) == (0.001, 0.02)
+    assert (levels[4]["m_probability"], levels[4]["u_probability"]) == (0.1, 0.98)

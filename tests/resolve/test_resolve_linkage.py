@@ -167,3 +167,27 @@ def test_new_source_scores_only_new_pairs_and_matches_a_full_run(trained: Store,
     full = resolve(trained, ResolveConfig(), incremental=False)
     assert not full.incremental and full.pairs_scored >= added.pairs_scored + added.pairs_reused - 5
     assert _partition(trained) == incremental
+
+
+def test_a_shared_passport_links_a_child_recorded_under_another_forename(trained: Store, tmp_path: Path) -> None:
+    passport = [{"ref": "D1", "kind": "document", "value": "05 987654", "description": "passport (ROU)"}]
+    custody = write_source(
+        tmp_path, "hand-custody", kind="custody",
+        persons=[person("C1", "Andrei", "Moldovan", "2008-02-11", "M"), person("C2", "Elena", "Rusu", "1985-03-01", "F")],
+        objects=[*passport, {"ref": "D2", "kind": "document", "value": "RU1111111", "description": "passport (MDA)"}],
+        links=[{"from_ref": "C1", "to_ref": "D1", "role": "holds"}, {"from_ref": "C2", "to_ref": "D2", "role": "holds"}])
+    nrm = write_source(
+        tmp_path, "hand-nrm", kind="nrm",
+        persons=[person("N1", "Mihai", "Moldovan", "2008-02-11", "M"), person("N2", "Maria", "Rusu", "2012-06-10", "F")],
+        objects=[{**passport[0], "value": "05987654"},
+                 {"ref": "D2", "kind": "document", "value": "ru1111111", "description": "passport (MDA)"}],
+        links=[{"from_ref": "N1", "to_ref": "D1", "role": "holds"}, {"from_ref": "N2", "to_ref": "D2", "role": "holds"}])
+    ingest(trained, plan([custody, nrm]))
+    resolve(trained, ResolveConfig())
+    # the same passport and date of birth: one child whose forename one source recorded wrongly
+    assert entity(trained, "hand-custody", "C1") == entity(trained, "hand-nrm", "N1")
+    why = explain(trained, RecordRef("hand-custody", "C1"), RecordRef("hand-nrm", "N1"))
+    document = next(c for c in why.contributions if c.comparison == "document")
+    assert document.level == "a document shared" and document.weight > 5
+    # a mother holding her daughter's passport: another forename and another date of birth
+    assert entity(trained, "hand-custody", "C2") != entity(trained, "hand-nrm", "N2")

@@ -104,7 +104,7 @@ def train(backend: DatabaseAPI[Any], config: ResolveConfig) -> dict[str, Any]:
         training.estimate_parameters_using_expectation_maximisation(dialect.condition(rule, sql),
                                                                      estimate_without_term_frequencies=True)
     model: dict[str, Any] = dialect.native(linker.misc.save_model_to_json(), untrained)
-    return floor_unobserved(model, config.m_floor)
+    return floor_unobserved(model, config.m_floor, 1 / config.u_max_pairs)
 
 
 def _has_pairs(backend: DatabaseAPI[Any], rule: str) -> bool:
@@ -117,19 +117,26 @@ def _has_pairs(backend: DatabaseAPI[Any], rule: str) -> bool:
     return bool(int(frame["n"].iloc[0]))
 
 
-def floor_unobserved(model: dict[str, Any], floor: float) -> dict[str, Any]:
-    """Give a level never seen among the training matches (Splink leaves its m empty, which scores it as no
-    evidence at all: a date of birth a year out would count for nothing) the small m ``floor``, so it counts
-    against a match; a level never seen among random pairs gets u = m (no evidence either way)."""
+def floor_unobserved(model: dict[str, Any], floor: float, u_unseen: float) -> dict[str, Any]:
+    """Fill the probabilities training could not estimate.
+
+    - A level never seen among the training matches (Splink leaves its m empty, which scores it as no evidence
+      at all: a date of birth a year out would count for nothing) gets the small m ``floor``, so it counts
+      against a match.
+    - A level seen among the matches but never among the random pairs sampled for u (an identity document
+      shared: no two random records in millions hold one) gets u = ``u_unseen``, one over the pairs sampled: the
+      most its u can be for none to have turned up, so its weight is the least the data supports.
+    - A level seen in neither gets u = m (no evidence either way)."""
     for comparison in model.get("comparisons", []):
         for level in comparison.get("comparison_levels", []):
             if level.get("is_null_level") or level.get("fix_m_probability"):
                 continue
             m = level.get("m_probability")
-            if m is None or m < floor:
+            unseen_in_matches = m is None or m < floor
+            if unseen_in_matches:
                 level["m_probability"] = m = floor
             if level.get("u_probability") is None:
-                level["u_probability"] = m
+                level["u_probability"] = m if unseen_in_matches else min(u_unseen, m)
     return model
 
 
