@@ -138,6 +138,22 @@ def _refine(components: pd.DataFrame, edges: pd.DataFrame, conflicts: pd.DataFra
     return {uid: groups.find(uid) for uid in groups.parent}, cuts
 
 
+def _without_cliques(big: pd.DataFrame, edges: pd.DataFrame, conflicts: pd.DataFrame,
+                     config: ResolveConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The records and links of the components :func:`_refine` must rebuild: a component whose every record pair is
+    linked (at or above the threshold, or an analyst's 'same') and holds no contradiction ends as one cluster
+    whatever the merge order (every merge is allowed, and every bridge is dense), so it keeps its component; most
+    components of three or more records are such cliques, and skipping them saves most of the Python loop."""
+    sizes = big.groupby("component").size()
+    linked = edges[(edges["match_probability"] >= config.threshold) | edges["must"]].groupby("component").size()
+    whole = linked.reindex(sizes.index, fill_value=0) == sizes * (sizes - 1) // 2
+    component_of = dict(zip(big["unique_id"].tolist(), big["component"].tolist(), strict=True))
+    contradicted = {component_of.get(uid) for uid in conflicts["uid_l"].tolist()}
+    cliques = set(sizes.index[whole.to_numpy()].tolist()) - contradicted
+    return (big[~big["component"].isin(cliques)].reset_index(drop=True),
+            edges[~edges["component"].isin(cliques)].reset_index(drop=True))
+
+
 def _frame(store: Engine, sql: str) -> pd.DataFrame:
     """A query's rows as a pandas frame (integers stay integers on every engine)."""
     return store.fetch_arrow(sql).to_pandas()
@@ -164,15 +180,16 @@ def cluster(store: Engine, config: ResolveConfig, contradiction_sql: str) -> Non
                CASE WHEN p.names_only AND NOT {config.names_alone} THEN least(p.match_probability, {config.review_floor})
                     ELSE p.match_probability END AS match_probability,
                coalesce(p.decision = 'same', FALSE) AS must,
-               least(kl.rank, kr.rank) AS rank_a, greatest(kl.rank, kr.rank) AS rank_b
+               least(kl.rank, kr.rank) AS rank_a, greatest(kl.rank, kr.rank) AS rank_b, c.component
         FROM {PAIRS} p JOIN __rs_components c ON c.unique_id = p.uid_l
         JOIN __rs_rank kl ON kl.unique_id = p.uid_l JOIN __rs_rank kr ON kr.unique_id = p.uid_r
         JOIN __rs_components c2 ON c2.unique_id = p.uid_r AND c2.component = c.component
         WHERE c.component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)
           AND coalesce(p.decision, '') <> 'different'""")
     big = _frame(store, """
-        SELECT unique_id FROM __rs_components
+        SELECT unique_id, component FROM __rs_components
         WHERE component IN (SELECT component FROM __rs_components GROUP BY component HAVING count(*) >= 3)""")
+    big, edges = _without_cliques(big, edges, conflicts, config)
     roots, cuts = _refine(big, edges, conflicts, config)
     _put(store, "__rs_refined", pd.DataFrame({"unique_id": list(roots.keys()), "root": list(roots.values())},
                                              dtype=np.int64))
