@@ -67,3 +67,9 @@ def test_organisers_carry_no_victim_indicator(analysed: tuple[Store, AnalysisSum
     victim_codes = {c for c, d in definitions().items() if d.vulnerable}
     for o in ORGANISERS:
         assert not (flags(store, o).get(o, set()) & victim_codes)
+
+
+def test_only_the_referred_person_carries_the_nrm_referral(analysed: tuple[Store, AnalysisSummary]) -> None:
+    store, _ = analysed
+    assert "NRM_REFERRAL" in flags(store, CHILDREN[1]).get(CHILDREN[1], set())
+    assert "NRM_REFERRAL" not in flags(store, ORGANISERS[1]).get(ORGANISERS[1], set())  # named as the suspect

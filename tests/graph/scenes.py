@@ -64,6 +64,10 @@ def case_study(w: World) -> None:
             w.event(ref, "missing-episode", f"2024-0{2 + k}-1{i}", "metropolitan")
             w.link(c, ref, "missing-person")
         w.link(c, "L-0000H2", "found-at", f"2024-02-1{i}")
+    # An NRM referral for one child names O2 as the suspect: O2 is not a potential victim.
+    w.event("nrm1", "nrm-referral", "2024-05-25", "metropolitan")
+    w.link(CHILDREN[1], "nrm1", "subject")
+    w.link("P-0000O2", "nrm1", "suspect")
     # Intelligence: O1 and O2 together, graded.
     w.event("int1", "intelligence", "2024-02-01", "metropolitan", grading="2B P")
     w.link("P-0000O1", "int1", "subject")

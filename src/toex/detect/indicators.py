@@ -196,7 +196,8 @@ def _rules(cfg: IndicatorConfig) -> dict[str, str]:
               AND e.other NOT IN (SELECT person FROM {prior} y WHERE y.event = x.event)""",
         "NRM_REFERRAL": """
             SELECT pe.person, 'Referred to the NRM as a potential victim on ' || pe.day, pe.source_id, pe.ref
-            FROM __d_pe pe WHERE pe.event_kind = 'nrm-referral' AND pe.role NOT IN ('reporter', 'witness')""",
+            FROM __d_pe pe WHERE pe.event_kind = 'nrm-referral'
+              AND pe.role NOT IN ('reporter', 'witness', 'suspect', 'offender')""",
         "DEAL_LINE_PHONE": f"""
             WITH users AS (SELECT DISTINCT e.dst AS phone, e.src AS person FROM graph_edges e
                            JOIN object_entities o ON o.entity_id = e.dst AND o.kind = 'phone'

@@ -313,6 +313,9 @@ def keep_documents(p: Planter, rng: np.random.Generator, force: str, controller:
     held = [(v, d) for v in victims if (d := p.passport_of(v)) is not None]
     if not held or share <= 0:
         return []
+    # a stream of its own: the scenario's draws after this call stay as they were without documents
+    del rng
+    rng = rng_for(p.seed, "keep-documents", force, str(controller))
     kept = [vd for vd in held if rng.random() < share] or [held[int(rng.integers(0, len(held)))]]
     intel = p.source(force, "intel")
     ev = p.event(intel, "intelligence", p.date_between(rng, start, p.days_before_end(5)), force, None,
