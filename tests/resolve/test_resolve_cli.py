@@ -34,3 +34,12 @@ def test_resolve_explain_review(synthetic: tuple[Path, Path], tmp_path: Path) ->
     assert decided.exit_code == 0, decided.output
     again = runner.invoke(app, ["explain", f"{sl}:{rl}", f"{sr}:{rr}", "--store", str(store)])
     assert "different" in again.output and "analyst-7" in again.output
+
+
+def test_summary_counts_read_as_english() -> None:
+    from toex.cli.resolve import _count
+
+    assert _count(1, "large entity", "large entities") == "1 large entity"
+    assert _count(2, "large entity", "large entities") == "2 large entities"
+    assert _count(1_360, "item") == "1,360 items"
+    assert _count(0, "analyst decision") == "0 analyst decisions"

@@ -44,6 +44,11 @@ def resolve_command(
         _print_summary(summary, config)
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """'1 large entity', '2 large entities' (``many`` defaults to ``one`` + 's')."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def _print_summary(summary: ResolveSummary, config: ResolveConfig) -> None:
     table = Table(title="Resolved", title_justify="left")
     table.add_column("kind")
@@ -55,10 +60,11 @@ def _print_summary(summary: ResolveSummary, config: ResolveConfig) -> None:
     model = f"model {summary.model_id} ({'trained now' if summary.trained else 'stored, not retrained'})"
     console.print(f"People: {summary.pairs_scored:,} pairs scored; {summary.pairs_above:,} at or above the threshold "
                   f"{config.threshold}; {summary.pairs_near:,} near it ({config.review_floor} to {config.threshold}); {model}.")
-    console.print(f"Safeguards: {summary.contradictions:,} above-threshold pairs refused for contradictions, "
-                  f"{summary.pairs_cut:,} weak bridges or conflicting merges cut, {summary.decisions_applied:,} "
-                  f"analyst decisions applied, {summary.large_entities:,} large entities flagged.")
-    console.print(f"Review queue: {summary.review_items:,} item(s) (see [bold]toex review list[/bold]). "
+    console.print(f"Safeguards: {_count(summary.contradictions, 'above-threshold pair')} refused for contradictions, "
+                  f"{_count(summary.pairs_cut, 'weak bridge or conflicting merge', 'weak bridges or conflicting merges')} "
+                  f"cut, {_count(summary.decisions_applied, 'analyst decision')} applied, "
+                  f"{_count(summary.large_entities, 'large entity', 'large entities')} flagged.")
+    console.print(f"Review queue: {_count(summary.review_items, 'item')} (see [bold]toex review list[/bold]). "
                   f"Took {summary.seconds.get('total', 0):.1f}s.")
 
 
