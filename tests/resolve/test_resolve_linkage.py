@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from tests.conftest import write_source
 from tests.resolve.conftest import person
 
@@ -12,6 +14,7 @@ from toex.evaluate.metrics import resolution_scores
 from toex.ingest import ingest, plan
 from toex.resolve import ResolveConfig, decide, explain, resolve
 from toex.resolve.review import RecordRef
+from toex.resolve.run import latest_model
 from toex.store import Store
 
 HARD = [
@@ -191,3 +194,32 @@ def test_a_shared_passport_links_a_child_recorded_under_another_forename(trained
     assert document.level == "a document shared" and document.weight > 5
     # a mother holding her daughter's passport: another forename and another date of birth
     assert entity(trained, "hand-custody", "C2") != entity(trained, "hand-nrm", "N2")
+
+
+def test_a_shared_forename_weighs_as_its_own_level_and_its_frequency_say(trained: Store, tmp_path: Path) -> None:
+    # Fellegi-Sunter with a term-frequency adjustment: agreeing on a name that a share f of records carry weighs
+    # log2(m / f), m being the level's own m. Splink by default starts the adjustment from the u of another level
+    # (the exact match on the adjusted column, here 'first forename the same', whose u is far smaller), which made a
+    # shared common forename weigh less than a dropped middle name, and on FEBRL4 count against a match.
+    frequency = ("SELECT fn1, count(*) / sum(count(*)) OVER () FROM person_features WHERE fn1 IS NOT NULL GROUP BY 1 "
+                 "ORDER BY 2 DESC, 1 LIMIT 1")
+    common = trained.execute(frequency).fetchall()[0][0]
+    ingest(trained, plan([
+        write_source(tmp_path, "hand-custody", kind="custody", persons=[person("F1", common, "Quarrington", "1991-04-02")]),
+        write_source(tmp_path, "hand-crime", persons=[person("F2", common, "Quarrington", ""),
+                                                      person("F3", f"{common} Bartholomew", "Quarrington", "")]),
+    ]))
+    resolve(trained, ResolveConfig())
+    model = latest_model(trained)
+    assert model is not None
+    m = {level["label_for_charts"]: level["m_probability"] for level in model[1]["comparisons"][0]["comparison_levels"]
+         if not level.get("is_null_level")}
+    assert trained.execute(frequency).fetchall()[0][0] == common
+    share = trained.execute(frequency).fetchall()[0][1]  # the hand records included, as in the run's frequencies
+    same = explain(trained, RecordRef("hand-custody", "F1"), RecordRef("hand-crime", "F2")).contributions[0]
+    assert same.level == "all forenames the same"
+    assert same.weight == pytest.approx(math.log2(m["all forenames the same"] / share), abs=0.05)
+    dropped = explain(trained, RecordRef("hand-custody", "F1"), RecordRef("hand-crime", "F3")).contributions[0]
+    assert dropped.level == "first forename the same"
+    assert dropped.weight == pytest.approx(math.log2(m["first forename the same"] / share), abs=0.05)
+    assert same.weight > dropped.weight > 0  # every forename agreeing says more than the first alone

@@ -58,6 +58,10 @@ class PersonComparison:
             if level.tf:
                 entry["tf_adjustment_column"] = level.tf
                 entry["tf_adjustment_weight"] = 1.0
+                # Adjust from this level's own u. Splink otherwise takes the u of the comparison's exact-match level
+                # on the term-frequency column ('fn1_l = fn1_r', the middle-name-dropped level, whose u is tiny),
+                # so a shared common forename scored below no evidence at all (FEBRL4 'joshua'/'joshua': -2.9).
+                entry["disable_tf_exact_match_detection"] = True
             levels.append(entry)
         levels.append({"sql_condition": "ELSE", "label_for_charts": self.else_label})
         return {"output_column_name": self.name, "comparison_description": self.description, "comparison_levels": levels}
@@ -76,8 +80,10 @@ def forenames() -> PersonComparison:
         Level("first forename the same", "fn1_l = fn1_r", "fn1"),
         Level("name variant (nickname, transliteration, alias, middle name)", "list_has_any(fn_keys_l, fn_keys_r)"),
         Level("similar spelling (Jaro-Winkler >= 0.88)", _jw("fn1", 0.88)),
+        # no term-frequency adjustment: the two records' first forenames differ (one is the other's surname), so
+        # the frequency of either says nothing about how common the swapped name is
         Level("forenames and surname swapped",
-              "list_has_any(fn_keys_l, sn_keys_r) AND list_has_any(sn_keys_l, fn_keys_r)", "fn1"),
+              "list_has_any(fn_keys_l, sn_keys_r) AND list_has_any(sn_keys_l, fn_keys_r)"),
         Level("initial only, the same letter", "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND left(fn1_l, 1) = left(fn1_r, 1)"),
     ), else_label="different forenames")
 
@@ -87,10 +93,12 @@ def surname() -> PersonComparison:
     alias); close spelling; swapped with the forenames; loosely similar."""
     return PersonComparison("surname", "Surname", "sn_l IS NULL OR sn_r IS NULL", (
         Level("the same", "sn_l = sn_r", "sn"),
-        Level("name variant (transliteration, spelling, part, alias)", "list_has_any(sn_keys_l, sn_keys_r)"),
-        Level("similar spelling (Jaro-Winkler >= 0.92)", _jw("sn", 0.92)),
+        # before the variant level: a swapped pair whose surnames are also variants of each other ('Ali Khan' /
+        # 'Khan Ali Khan') is one piece of evidence, already counted under forenames
         Level("forenames and surname swapped (counted under forenames)",
               "list_has_any(sn_keys_l, fn_keys_r) AND list_has_any(fn_keys_l, sn_keys_r)", neutral=True),
+        Level("name variant (transliteration, spelling, part, alias)", "list_has_any(sn_keys_l, sn_keys_r)"),
+        Level("similar spelling (Jaro-Winkler >= 0.92)", _jw("sn", 0.92)),
         Level("loosely similar (Jaro-Winkler >= 0.8)", _jw("sn", 0.8)),
     ), else_label="different surname")
 

@@ -154,15 +154,17 @@ def drop_work_tables(backend: DatabaseAPI[Any]) -> None:
     backend.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
 
 
-def _comparison_signature(model: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+def _comparison_signature(model: dict[str, Any]) -> list[tuple[str, list[tuple[str, str, str]]]]:
     return [(str(c.get("output_column_name")),
-             [(str(level.get("sql_condition")), str(level.get("label_for_charts"))) for level in c.get("comparison_levels", [])])
+             [(str(level.get("sql_condition")), str(level.get("label_for_charts")),
+               str(level.get("disable_tf_exact_match_detection", False))) for level in c.get("comparison_levels", [])])
             for c in model.get("comparisons", [])]
 
 
 def same_comparisons(model: dict[str, Any]) -> bool:
-    """Whether a stored model has this version's comparisons (levels and their SQL): a model trained with other
-    comparisons cannot be read with this version's level labels and contradictions, so it is trained afresh."""
+    """Whether a stored model has this version's comparisons (levels, their SQL and how their term-frequency
+    adjustment is based): a model trained with other comparisons cannot be read with this version's level labels
+    and contradictions, so it is trained afresh."""
     return _comparison_signature(model) == _comparison_signature(settings(ResolveConfig()))
 
 
