@@ -180,3 +180,34 @@ def test_explain_shows_the_street_addresses_and_event_places_compared(events: St
     assert label == "the home of one is where an event of the other happened"
     assert "(events at:" in left and "14|high|ipswich" in left  # the suspect's event place, as keyed
     assert right == "14|high|ipswich"  # the intelligence report's home: a street address, no postcode
+
+
+def _proposed(store: Store, rules: list[str]) -> list[tuple[str, str]]:
+    """The record pairs (by ref) any of ``rules`` proposes."""
+    features.build_match_table(store)
+    return [tuple(row) for row in store.fetchall(  # type: ignore[misc]
+        f"SELECT DISTINCT l.ref, r.ref FROM {features.MATCH} l JOIN {features.MATCH} r "
+        f"ON ({' OR '.join(f'({rule})' for rule in rules)}) AND l.ref < r.ref ORDER BY 1, 2")]
+
+
+def test_a_home_postcode_with_the_surname_is_a_blocking_key(homes: Store) -> None:
+    rules = [rule for rule in DEFAULT_BLOCKING if "pc1" in rule and "sn_key" in rule]
+    # one postcode abroad and one surname, house numbers apart (a wrong number, or another flat); the UK homes share
+    # no postcode, and no two records in one postcode abroad spell the surname alike otherwise
+    assert _proposed(homes, rules) == [("ro-1", "ro-2")]
+
+
+def test_a_home_postcode_with_the_date_of_birth_catches_both_names_mistyped(store: Store, tmp_path: Path) -> None:
+    # both names mistyped and swapped, the house number transposed: only the postcode and the date of birth agree
+    rows = [("gl-1", "Gabrielle", "Langer", "562 Delegate Street", "IP4 2AB"),
+            ("gl-2", "Laznger", "Gabrielle", "526 Delegate Street", "IP4 2AB"),
+            ("other", "Gabrielle", "Langer", "7 Mill Lane", "IP4 2AB")]  # the same name, born another day
+    ingest(store, plan([write_source(
+        tmp_path, "suffolk-crime",
+        persons=[person(ref, fore, sur, "1980-08-10" if ref != "other" else "1981-02-03") for ref, fore, sur, *_ in rows],
+        locations=[{"ref": f"L-{ref}", "address": addr, "town": "Ipswich", "postcode": pc} for ref, _, _, addr, pc in rows],
+        links=[{"from_ref": ref, "to_ref": f"L-{ref}", "role": "resides-at"} for ref, *_ in rows])]))
+    features.build_features(store)
+    rule = next(rule for rule in DEFAULT_BLOCKING if "pc1" in rule and "l.dob = r.dob" in rule)
+    assert _proposed(store, [rule]) == [("gl-1", "gl-2")]
+    assert ("gl-1", "gl-2") not in _proposed(store, [r for r in DEFAULT_BLOCKING if "pc1" not in r])

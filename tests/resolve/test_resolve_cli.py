@@ -43,3 +43,18 @@ def test_summary_counts_read_as_english() -> None:
     assert _count(2, "large entity", "large entities") == "2 large entities"
     assert _count(1_360, "item") == "1,360 items"
     assert _count(0, "analyst decision") == "0 analyst decisions"
+
+
+def test_resolve_allow_names_the_contradictions_left_to_the_model(synthetic: tuple[Path, Path], tmp_path: Path) -> None:
+    store = tmp_path / "cli.duckdb"
+    shutil.copy(synthetic[0], store)
+    wrong = runner.invoke(app, ["resolve", "--store", str(store), "--allow", "twins"])
+    assert wrong.exit_code == 2 and "not a contradiction" in " ".join(wrong.output.split())
+    out = runner.invoke(app, ["resolve", "--store", str(store), "--allow", "forenames", "--allow", "dob"])
+    assert out.exit_code == 0, out.output
+    assert "Contradictions not refused this run: dob, forenames." in " ".join(out.output.split())
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        config = con.execute("SELECT config FROM resolve_runs ORDER BY started_at DESC LIMIT 1").fetchall()[0][0]
+    assert '"refuse":["pnc","sex"]' in config.replace(" ", "")

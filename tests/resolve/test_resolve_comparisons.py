@@ -163,3 +163,16 @@ def test_two_year_digits_transposed_are_a_typo_not_another_person(featured: Stor
     got = levels(featured, "year-typo-1", "daughter")
     assert got["dob"] == "two or more years apart"
     assert got["contradiction"] == "dates of birth two or more years apart"
+
+
+def test_every_contradiction_is_refused_unless_the_run_allows_it(featured: Store) -> None:
+    from toex.resolve.comparisons import REFUSE_ALL
+    from toex.resolve.config import ResolveConfig
+
+    assert ResolveConfig().refuse == REFUSE_ALL
+    allowed = contradiction_sql(refuse=("pnc", "sex", "dob"))
+    row = featured.fetchall(f"SELECT {allowed}, {contradiction_sql(refuse=())} FROM person_features l, person_features r "
+                            "WHERE l.ref = 'twin-1' AND r.ref = 'twin-2'")[0]
+    assert row == (None, None)  # the twins' forenames are left to the model's weights
+    assert featured.fetchall(f"SELECT {allowed} FROM person_features l, person_features r "
+                             "WHERE l.ref = 'sex-1' AND r.ref = 'sex-2'")[0][0] == "different sex"

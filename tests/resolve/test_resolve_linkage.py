@@ -223,3 +223,20 @@ def test_a_shared_forename_weighs_as_its_own_level_and_its_frequency_say(trained
     assert dropped.level == "first forename the same"
     assert dropped.weight == pytest.approx(math.log2(m["first forename the same"] / share), abs=0.05)
     assert same.weight > dropped.weight > 0  # every forename agreeing says more than the first alone
+
+
+def test_an_allowed_contradiction_is_left_to_the_model_and_refused_again_by_default(trained: Store,
+                                                                                     tmp_path: Path) -> None:
+    add_hard_sources(trained, tmp_path)
+    twins = RecordRef("hand-custody", "H4"), RecordRef("hand-crime", "X4")  # Amira / Aisha Hassan, born the same day
+    allowed = resolve(trained, ResolveConfig(refuse=("pnc", "sex", "dob")))
+    assert not allowed.incremental  # the last run refused every contradiction: its stored pairs say so
+    assert explain(trained, *twins).contradiction is None
+    stored = trained.fetchall("SELECT contradiction FROM person_match_pairs WHERE ref_l IN ('H4', 'X4') "
+                              "AND ref_r IN ('H4', 'X4')")
+    assert stored == [(None,)]
+    assert entity(trained, "hand-custody", "H5") != entity(trained, "hand-crime", "X5")  # different PNC ids: refused
+    again = resolve(trained, ResolveConfig())
+    assert not again.incremental
+    assert explain(trained, *twins).contradiction == "forenames share nothing"
+    assert entity(trained, "hand-custody", "H4") != entity(trained, "hand-crime", "X4")

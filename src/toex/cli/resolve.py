@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -27,11 +27,24 @@ review_app = typer.Typer(help="The review queue of uncertain person pairs, and a
 def resolve_command(
     threshold: Annotated[float | None, typer.Option("--threshold", help="Match probability at or above which two records are linked (default 0.5).")] = None,
     retrain: Annotated[bool, typer.Option("--retrain", help="Train the person model afresh instead of reusing the stored one.")] = False,
+    allow: Annotated[list[str] | None, typer.Option(
+        "--allow", metavar="CONTRADICTION",
+        help="Let the model's weights decide pairs with this contradiction instead of refusing the link: pnc, sex, "
+             "dob (two or more years apart) or forenames (sharing nothing). Repeatable. Only for data with no twins "
+             "and no documents held by others (a register, a benchmark): on police data keep every safeguard.")] = None,
     store: StoreOption = None,
     engine: EngineOption = None,
 ) -> None:
     """Link every person, location, object and organisation record into entities."""
-    config = ResolveConfig() if threshold is None else ResolveConfig(threshold=threshold)
+    options: dict[str, Any] = {} if threshold is None else {"threshold": threshold}
+    if allow:
+        known = ResolveConfig().refuse
+        unknown = sorted(set(allow) - set(known))
+        if unknown:
+            raise typer.BadParameter(f"{', '.join(unknown)}: not a contradiction (one of {', '.join(known)})",
+                                     param_hint="--allow")
+        options["refuse"] = tuple(name for name in known if name not in allow)
+    config = ResolveConfig(**options)
     with opened_engine(store, engine) as handle:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
@@ -60,6 +73,9 @@ def _print_summary(summary: ResolveSummary, config: ResolveConfig) -> None:
     model = f"model {summary.model_id} ({'trained now' if summary.trained else 'stored, not retrained'})"
     console.print(f"People: {summary.pairs_scored:,} pairs scored; {summary.pairs_above:,} at or above the threshold "
                   f"{config.threshold}; {summary.pairs_near:,} near it ({config.review_floor} to {config.threshold}); {model}.")
+    allowed = [name for name in ResolveConfig().refuse if name not in config.refuse]
+    if allowed:
+        console.print(f"[yellow]Contradictions not refused this run: {', '.join(allowed)}.[/yellow]")
     console.print(f"Safeguards: {_count(summary.contradictions, 'above-threshold pair')} refused for contradictions, "
                   f"{_count(summary.pairs_cut, 'weak bridge or conflicting merge', 'weak bridges or conflicting merges')} "
                   f"cut, {_count(summary.decisions_applied, 'analyst decision')} applied, "

@@ -274,32 +274,40 @@ def _gamma_refs(sql: str, gammas: dict[str, str]) -> str:
     return re.sub(r"\bgamma_([a-z]+)\b", lambda m: f"({gammas[m.group(1)]})", sql)
 
 
-def _contradiction_case(gammas: dict[str, str], unrelated: str) -> str:
-    """The contradiction CASE over each comparison's level value (``gammas``: name -> SQL)."""
+#: Every contradiction refuses a link unless the run's configuration allows it (``ResolveConfig.refuse``).
+REFUSE_ALL: tuple[str, ...] = tuple(CONTRADICTION_REASONS)
+
+
+def _contradiction_case(gammas: dict[str, str], unrelated: str, refuse: tuple[str, ...]) -> str:
+    """The contradiction CASE over each comparison's level value (``gammas``: name -> SQL), for the contradictions
+    in ``refuse`` (NULL for every pair when none)."""
     extra = {"forenames": unrelated}
     whens = []
     for name, reason in CONTRADICTION_REASONS.items():
+        if name not in refuse:
+            continue
         cond = f"({gammas[name]}) = 0 AND {extra.get(name, 'TRUE')}"
         if name in _EXCEPTED_BY_DOCUMENT:
             excepted = _gamma_refs(f"gamma_document = {_DOCUMENT_SHARED} AND {_EXCEPTED_BY_DOCUMENT[name]}", gammas)
             cond += f" AND NOT ({excepted})"
         whens.append(f"WHEN {cond} THEN '{reason}'")
-    return f"CASE {' '.join(whens)} END"
+    return f"CASE {' '.join(whens)} END" if whens else "CAST(NULL AS VARCHAR)"
 
 
-def contradiction_sql(left: str = "l", right: str = "r") -> str:
-    """SQL naming the first contradiction between two aliased feature rows, NULL when none."""
+def contradiction_sql(left: str = "l", right: str = "r", refuse: tuple[str, ...] = REFUSE_ALL) -> str:
+    """SQL naming the first contradiction (of those in ``refuse``) between two aliased feature rows, NULL when
+    none."""
     gammas = {c.name: gamma_sql(c, left, right) for c in all_comparisons()}
-    return _contradiction_case(gammas, _on_aliases(_FORENAMES_UNRELATED, left, right))
+    return _contradiction_case(gammas, _on_aliases(_FORENAMES_UNRELATED, left, right), refuse)
 
 
-def contradiction_from_gammas(prefix: str = "") -> str:
+def contradiction_from_gammas(prefix: str = "", refuse: tuple[str, ...] = REFUSE_ALL) -> str:
     """The same as :func:`contradiction_sql`, read from Splink's comparison vector (``gamma_*``) and the
     retained name columns (``fn1_l``, ``fn_keys_r``, ``sn_l``...) of a predictions row: no second pass over the
     features."""
     unrelated = re.sub(r"\b([a-z0-9_]+_[lr])\b", rf"{prefix}\1", _FORENAMES_UNRELATED)
     gammas = {c.name: f"{prefix}gamma_{c.name}" for c in all_comparisons()}
-    return _contradiction_case(gammas, unrelated)
+    return _contradiction_case(gammas, unrelated, refuse)
 
 
 #: Reason given when a pair above the threshold agrees on names alone.

@@ -7,6 +7,8 @@ measurements); a force can pass its own through the CLI options.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from toex.resolve.features import BLOCK_CAP, block_join
@@ -44,6 +46,7 @@ def blocking_rules(cap: int = BLOCK_CAP) -> tuple[str, ...]:
     py, py_big = _capped(cap, "py_n", *_MORE_DOB)
     st, st_big = _capped(cap, "st_n", "l.sn_key = r.sn_key", where="(len(l.postcodes) = 0 OR len(r.postcodes) = 0)")
     fy, fy_big = _capped(cap, "fy_n", *_MORE_DOB)
+    sp, sp_big = _capped(cap, "sp_n", "left(l.fn1, 1) = left(r.fn1, 1)", "l.dob_year = r.dob_year")
     broad = (
         "l.bld1 = r.bld1", fy, py,
         "l.ph_rare = r.ph_rare AND (l.dob_year IS NULL OR r.dob_year IS NULL)",
@@ -58,6 +61,9 @@ def blocking_rules(cap: int = BLOCK_CAP) -> tuple[str, ...]:
         "l.fn1_key = r.sn1_key AND l.sn1_key = r.fn1_key AND (l.dob_year IS NULL OR r.dob_year IS NULL) "
         "AND l.nm_rare IS NOT NULL AND r.nm_rare IS NOT NULL",
         *fy_big, *py_big, *st_big, *ny_big, "l.doc1 = r.doc1", *fd_big, *sd_big, *nd_big,
+        # one home postcode: with the surname (the forename mistyped or replaced, the building number wrong), or with
+        # the date of birth (both names mistyped, or swapped with a typo)
+        sp, "l.pc1 = r.pc1 AND l.dob = r.dob", *sp_big,
     )
     return broad + narrow
 
@@ -102,6 +108,12 @@ class ResolveConfig(BaseModel):
     names_alone: bool = Field(
         False, description="Link pairs that agree on names alone (no date of birth on one side, no shared PNC id, "
         "phone or address). Off: people named alike are common, so such pairs go to review instead.")
+    refuse: tuple[Literal["pnc", "sex", "dob", "forenames"], ...] = Field(
+        ("pnc", "sex", "dob", "forenames"),
+        description="Contradictions that refuse a link whatever the rest of the evidence: different PNC ids, different "
+        "sex, dates of birth two or more years apart, forenames that share nothing (docs/resolution.md, 'Clustering "
+        "safeguards'). Leaving one out lets the model's weights decide such pairs (they still count against a "
+        "match); on police data twins and people holding others' documents look exactly like those pairs.")
     big_cluster: int = Field(12, ge=2, description="Person entities with more records than this are flagged for review.")
     blocking_rules: tuple[str, ...] = DEFAULT_BLOCKING
     deterministic_rules: tuple[str, ...] = DETERMINISTIC_RULES

@@ -9,13 +9,20 @@ records are in now.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from toex.errors import ToexError
 from toex.resolve import db, people
-from toex.resolve.comparisons import all_comparisons, contradiction_sql, gamma_sql, label_sql
+from toex.resolve.comparisons import (
+    REFUSE_ALL,
+    all_comparisons,
+    contradiction_sql,
+    gamma_sql,
+    label_sql,
+)
 from toex.resolve.features import FEATURES
 from toex.resolve.review import RecordRef, decision_for, require_person
 from toex.resolve.run import latest_model
@@ -76,15 +83,23 @@ def _feature_row(store: Store, record: RecordRef) -> dict[str, Any]:
     return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
 
 
+def _refused(store: Store) -> tuple[str, ...]:
+    """The contradictions the latest resolve run refused links for (``ResolveConfig.refuse``)."""
+    row = db.row(store, "SELECT CAST(config AS VARCHAR) FROM resolve_runs ORDER BY started_at DESC LIMIT 1")
+    config = json.loads(row[0] or "{}") if row is not None else {}
+    return tuple(config.get("refuse", REFUSE_ALL))
+
+
 def _levels(store: Store, left: RecordRef, right: RecordRef) -> tuple[dict[str, tuple[str, str, str]], str | None]:
-    """Each comparison's level label and the two values compared, and the contradiction if any."""
+    """Each comparison's level label and the two values compared, and the contradiction (of those the latest run
+    refused links for) if any."""
     shown = ", ".join(f"{expr} AS shown_{name}" for name, expr in _SHOWN.items())
     cols = ", ".join(f"{label_sql(c, gamma_sql(c))}, CAST(l.shown_{c.name} AS VARCHAR), CAST(r.shown_{c.name} AS VARCHAR)"
                      for c in all_comparisons())
     row = db.row(store, f"""
         WITH l AS (SELECT *, {shown} FROM {FEATURES} WHERE source_id = ? AND ref = ?),
              r AS (SELECT *, {shown} FROM {FEATURES} WHERE source_id = ? AND ref = ?)
-        SELECT {cols}, {contradiction_sql()} FROM l, r""",
+        SELECT {cols}, {contradiction_sql(refuse=_refused(store))} FROM l, r""",
         [left.source_id, left.ref, right.source_id, right.ref])
     if row is None:
         raise ExplainError(f"{left} or {right}: no features; run 'toex resolve'")

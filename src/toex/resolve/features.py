@@ -63,6 +63,7 @@ BLOCK_KEYS: dict[str, tuple[str, ...]] = {
     "py_n": ("{t}.fn1_ph", "{t}.sn_ph", "{t}.dob_year"),
     "st_n": ("{t}.st1",),
     "fy_n": ("{t}.fn1_key", "{t}.dob_year", "left({t}.sn, 2)"),
+    "sp_n": ("{t}.sn_key", "{t}.pc1"),
 }
 
 
@@ -280,8 +281,8 @@ def match_sql() -> str:
     """``person_features`` plus the blocking keys (never compared, so ``toex explain`` does not need them):
     ``sn1_key`` canonical first word of the surname (a swapped 'Smith / Adam Oliver' has forename 'smith'
     and surname word 'adam'), ``fn1_ph``/``sn_ph`` phonetic keys (typos and spellings in both names),
-    ``bld1``/``ph1``/``st1`` one home building, one phone and one home street address (shared by records of one
-    person), ``nm_rare``/``ph_rare`` the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it
+    ``bld1``/``ph1``/``st1``/``pc1`` one home building, one phone, one home street address and one home postcode (UK,
+    else abroad) (shared by records of one person), ``nm_rare``/``ph_rare`` the name (canonical / phonetic) when at most :data:`RARE_NAME` records carry it
     (``nm_count``/``ph_count`` records carry the canonical / phonetic name): a record with no date of birth is compared
     on its name alone only when the name is rare enough to mean something; and the size of each record's block under
     each capped blocking rule (:data:`BLOCK_KEYS`)."""
@@ -298,14 +299,14 @@ def match_sql() -> str:
         ), k AS (
             SELECT f.*, coalesce(v.key, {sn1}) AS sn1_key, pf.ph AS fn1_ph, ps.ph AS sn_ph,
                    list_min(f.buildings) AS bld1, list_min(f.phones) AS ph1, list_min(f.documents) AS doc1,
-                   list_min(f.streets) AS st1
+                   list_min(f.streets) AS st1, coalesce(list_min(f.postcodes), list_min(f.postcodes_abroad)) AS pc1
             FROM {FEATURES} f LEFT JOIN {VARIANTS} v ON v.token = {sn1}
             LEFT JOIN sounds pf ON pf.name = f.fn1 LEFT JOIN sounds ps ON ps.name = f.sn
         ), n AS (  -- the counts on the key columns only: a window over the wide rows costs several times more
             SELECT unique_id, count(*) OVER (PARTITION BY fn1_key, sn_key) AS nm_count,
                    count(*) OVER (PARTITION BY fn1_ph, sn_ph) AS ph_count,
                    {counts}
-            FROM (SELECT unique_id, fn1_key, sn_key, sn, fn1_ph, sn_ph, dob, dob_year, dob_month, dob_day, st1 FROM k) x
+            FROM (SELECT unique_id, fn1_key, sn_key, sn, fn1_ph, sn_ph, dob, dob_year, dob_month, dob_day, st1, pc1 FROM k) x
         )
         SELECT k.*, {count_columns},
                CASE WHEN n.nm_count <= {RARE_NAME} THEN k.fn1_key || ' ' || k.sn_key END AS nm_rare,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from toex.resolve.cluster import PAIRS
 from toex.resolve.comparisons import (
+    REFUSE_ALL,
     all_comparisons,
     contradiction_from_gammas,
     label_sql,
@@ -36,15 +37,17 @@ def _reused_sql(known_upto: int) -> str:
         WHERE m.match_weight IS NOT NULL AND l.unique_id <= {known_upto} AND r.unique_id <= {known_upto}"""
 
 
-def build_pairs(predictions: str | None, known_upto: int | None = None) -> list[str]:
+def build_pairs(predictions: str | None, known_upto: int | None = None,
+                refuse: tuple[str, ...] = REFUSE_ALL) -> list[str]:
     """SQL statements creating ``__rs_pairs`` from the Splink predictions table (its comparison vectors and
     match weights are read as they are: no pair is compared twice), plus with ``known_upto`` the reused pairs
-    of the previous run (:func:`_reused_sql`)."""
+    of the previous run (:func:`_reused_sql`). ``refuse``: the contradictions that refuse a link
+    (``ResolveConfig.refuse``)."""
     parts = []
     if predictions is not None:
         parts.append(f"""
                 SELECT p.unique_id_l AS uid_l, p.unique_id_r AS uid_r,
-                       p.match_weight, p.match_probability, {contradiction_from_gammas('p.')} AS contradiction,
+                       p.match_weight, p.match_probability, {contradiction_from_gammas('p.', refuse)} AS contradiction,
                        {names_only_from_gammas('p.')} AS names_only, {_explanation_sql()} AS explanation
                 FROM {predictions} p""")
     if known_upto is not None:

@@ -22,7 +22,7 @@ from splink.internals.database_api import DatabaseAPI
 from toex.engine import Engine, as_engine, record_audit
 from toex.resolve import db, features, ids, objects, organisations, people, places
 from toex.resolve.cluster import CLUSTERS, CUTS, PAIRS, cluster
-from toex.resolve.comparisons import contradiction_sql
+from toex.resolve.comparisons import REFUSE_ALL, contradiction_sql
 from toex.resolve.config import ResolveConfig
 from toex.resolve.pairs import build_pairs
 from toex.store import Store
@@ -86,7 +86,7 @@ def _person_clusters(store: Engine) -> None:
 
 def _incremental(store: Engine, config: ResolveConfig, retrain: bool) -> bool:
     """Whether the previous run's pair scores can be reused: the stored model is kept, the last run used it
-    with the same blocking rules and keep floor, and it resolved some person records."""
+    with the same blocking rules, keep floor and refused contradictions, and it resolved some person records."""
     found = None if retrain else latest_model(store)
     if found is None:
         return False
@@ -95,7 +95,8 @@ def _incremental(store: Engine, config: ResolveConfig, retrain: bool) -> bool:
         return False
     before = json.loads(last[1] or "{}")
     same = (tuple(before.get("blocking_rules", ())) == config.blocking_rules
-            and before.get("keep_floor") == config.keep_floor)
+            and before.get("keep_floor") == config.keep_floor
+            and tuple(before.get("refuse", REFUSE_ALL)) == config.refuse)  # reused pairs keep their contradiction
     return same and bool(db.value(store, "SELECT count(*) > 0 FROM entity_records WHERE kind = 'person'"))
 
 
@@ -124,13 +125,13 @@ def _score_people(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfi
     elif reuse:
         found = latest_model(store)
         summary.model_id = None if found is None else found[0]
-    for sql in build_pairs(predictions, known_upto):
+    for sql in build_pairs(predictions, known_upto, config.refuse):
         store.execute(sql)
     if reuse:
         summary.pairs_reused = int(db.value(store, f"SELECT count(*) FROM {PAIRS} WHERE match_weight IS NOT NULL")) \
             - summary.pairs_scored
     step("clustering people")
-    cluster(store, config, contradiction_sql())
+    cluster(store, config, contradiction_sql(refuse=config.refuse))
     _person_clusters(store)
 
 
