@@ -93,7 +93,10 @@ def test_resolve_vocabulary_reads_alike(engine: Engine) -> None:
         "len(list_filter(['AB12', 'X'], lambda x: len(list_filter(['AB13', 'ZZ'], "
         "lambda y: damerau_levenshtein(x, y) <= 1)) > 0))",
         "regexp_matches('4223', '^[A-Z0-9]{3,10}$')", "regexp_matches('N/K', '[0-9]')",
-    ) == (2, 3, "b", None, True, False, ["a", "b"], 0, 0.961, None, 1, True, "12/34A", "Ionut", 1, True, False)
+        *(f"len(list_filter(['2062273'], lambda x: len(list_filter({other}, lambda y: damerau_levenshtein(x, y) = 1 "
+          "AND length(x) = length(y) AND list_sort(string_split(x, '')) = list_sort(string_split(y, '')))) > 0))"
+          for other in ("['2026273', '2062274']", "['2062274']")),  # two digits transposed; one digit changed
+    ) == (2, 3, "b", None, True, False, ["a", "b"], 0, 0.961, None, 1, True, "12/34A", "Ionut", 1, True, False, 1, 0)
     modes = engine.fetchall("SELECT mode(v ORDER BY v) FROM (SELECT 'b' AS v UNION ALL SELECT 'a' UNION ALL "
                             "SELECT 'c' UNION ALL SELECT 'c' UNION ALL SELECT 'a') t")
     assert modes == [("a",)]  # a tie goes to the smallest value

@@ -39,6 +39,9 @@ PEOPLE = [
     # a mother holds her daughter's passport (as well as her own): another name and another date of birth
     ("mother", "Elena", "Rusu", "1985-03-01", ["RU7654321", "RU1111111"]),
     ("daughter", "Maria", "Rusu", "2012-06-10", ["RU1111111"]),
+    # one child, the forename recorded wrongly and the passport number typed with two digits transposed
+    ("mihai-1", "Mihai", "Lungu", "2011-09-14", ["062273541"]),
+    ("mihai-2", "Vasile", "Lungu", "2011-09-14", ["026273541"]),
     # the same name and no date of birth on one side, confirmed by a passport only
     ("nodob-1", "Jack", "Smith", "", ["123456789"]),
     ("nodob-2", "Jack", "Smith", "1990-04-04", ["123456789"]),
@@ -93,6 +96,13 @@ def test_twins_with_consecutive_passports_stay_apart(held: Store) -> None:
     got = compared(held, "twin-1", "twin-2")
     assert got["document"] == "document numbers one character apart"
     assert got["contradiction"] == "forenames share nothing"
+
+
+def test_a_passport_number_with_two_digits_transposed_is_one_document_mistyped(held: Store) -> None:
+    got = compared(held, "mihai-1", "mihai-2")
+    assert got["document"] == "document numbers with two characters transposed"
+    assert got["forenames"] == "different forenames"
+    assert got["contradiction"] is None  # a typing slip, not twins' consecutive passports (one digit changed)
 
 
 def test_a_mother_holding_her_daughters_passport_stays_apart(held: Store) -> None:

@@ -154,12 +154,23 @@ _DOCUMENT_TYPO = ("len(list_filter(documents_l, lambda x: len(list_filter(docume
                   "lambda y: damerau_levenshtein(x, y) <= 1)) > 0)) > 0")
 
 
+#: Two document numbers with two adjacent characters transposed (*2062273* / *2026273*): one character apart, the
+#: same length and the same characters, so no character was changed. A typing slip: consecutive numbers (twins'
+#: passports issued together) differ in a changed character, never by a transposition.
+_DOCUMENT_TRANSPOSED = (
+    "len(list_filter(documents_l, lambda x: len(list_filter(documents_r, lambda y: damerau_levenshtein(x, y) = 1 "
+    "AND length(x) = length(y) AND list_sort(string_split(x, '')) = list_sort(string_split(y, '')))) > 0)) > 0"
+)
+
+
 def document() -> PersonComparison:
-    """Identity documents the records hold (passport, identity card, residence permit): one shared; one number a
-    character away from the other's (a typo); or none shared (a person may hold several documents, so two different
-    numbers are weak evidence; Splink learns how weak)."""
+    """Identity documents the records hold (passport, identity card, residence permit): one shared; two numbers with
+    two adjacent characters transposed (a typing slip); one number a character away from the other's (a typo, or a
+    consecutive number); or none shared (a person may hold several documents, so two different numbers are weak
+    evidence; Splink learns how weak)."""
     return PersonComparison("document", "Identity document", "len(documents_l) = 0 OR len(documents_r) = 0", (
         Level("a document shared", "list_has_any(documents_l, documents_r)"),
+        Level("document numbers with two characters transposed", _DOCUMENT_TRANSPOSED),
         Level("document numbers one character apart", _DOCUMENT_TYPO),
     ), else_label="no document shared")
 
@@ -252,17 +263,18 @@ CONTRADICTION_REASONS: dict[str, str] = {
 }
 
 #: Level values (Splink's gamma) of :func:`document`, :func:`date_of_birth` and :func:`forenames` read by the
-#: identity-document exception below: a document shared; a date of birth a year out with day and month the same,
-#: or closer; forenames swapped with the surname, or closer.
+#: identity-document exception below: a document shared, or its number with two characters transposed; a date of
+#: birth a year out with day and month the same, or closer; forenames swapped with the surname, or closer.
 _DOCUMENT_SHARED = 2
 _DOB_AGREES = 3
 _FORENAMES_AGREE = 2
 
-#: A shared identity document outweighs one contradiction, not two: with a document held by both records, forenames
-#: that share nothing do not refuse the link when the dates of birth agree (a name recorded wrongly, or another
-#: name given), and dates of birth far apart do not when the forenames agree (a date recorded wrongly, or a false
-#: age: a trafficked child may be given an adult's date of birth). Twins hold different documents; a controller
-#: holding a victim's passport has another name *and* another date of birth, so stays apart.
+#: A shared identity document outweighs one contradiction, not two: with a document held by both records (or its
+#: number with two characters transposed, a typing slip), forenames that share nothing do not refuse the link when
+#: the dates of birth agree (a name recorded wrongly, or another name given), and dates of birth far apart do not
+#: when the forenames agree (a date recorded wrongly, or a false age: a trafficked child may be given an adult's
+#: date of birth). Twins hold different documents (consecutive numbers at most: one character changed); a
+#: controller holding a victim's passport has another name *and* another date of birth, so stays apart.
 _EXCEPTED_BY_DOCUMENT: dict[str, str] = {
     "forenames": f"gamma_dob >= {_DOB_AGREES}",
     "dob": f"gamma_forenames >= {_FORENAMES_AGREE}",
@@ -288,7 +300,7 @@ def _contradiction_case(gammas: dict[str, str], unrelated: str, refuse: tuple[st
             continue
         cond = f"({gammas[name]}) = 0 AND {extra.get(name, 'TRUE')}"
         if name in _EXCEPTED_BY_DOCUMENT:
-            excepted = _gamma_refs(f"gamma_document = {_DOCUMENT_SHARED} AND {_EXCEPTED_BY_DOCUMENT[name]}", gammas)
+            excepted = _gamma_refs(f"gamma_document >= {_DOCUMENT_SHARED} AND {_EXCEPTED_BY_DOCUMENT[name]}", gammas)
             cond += f" AND NOT ({excepted})"
         whens.append(f"WHEN {cond} THEN '{reason}'")
     return f"CASE {' '.join(whens)} END" if whens else "CAST(NULL AS VARCHAR)"
