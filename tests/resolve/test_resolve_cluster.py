@@ -1,12 +1,18 @@
 """Constrained clustering on hand-made links (no store): weak bridges are cut, contradictions kept apart, and a
-component whose every pair is linked skips the merge loop with the same result."""
+component whose every pair is linked skips the merge loop with the same result; and the prior refit from a
+model's own scores."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
+import pytest
 
 from toex.resolve.cluster import _refine, _without_cliques
 from toex.resolve.config import ResolveConfig
+from toex.resolve.people import prior_shift, refit_prior
 
 CONFIG = ResolveConfig()
 
@@ -64,3 +70,18 @@ def test_a_pair_below_the_threshold_is_not_a_clique_link() -> None:
     edges.loc[(edges["uid_l"] == 11) & (edges["uid_r"] == 12), "must"] = True  # an analyst's 'same' links it
     rest, _ = _without_cliques(big, edges, conflicts, CONFIG)
     assert 1 not in set(rest["component"])
+
+
+def test_the_prior_is_refit_to_the_mean_match_probability_over_every_record_pair() -> None:
+    records, start = 2_000, 1e-5
+    pairs = records * (records - 1) / 2
+    # 900 pairs whose evidence settles them either way, 300 that the prior decides (evidence equal to its odds)
+    evidence = np.concatenate([np.full(900, 40.0), np.full(300, -math.log2(900 / pairs))])
+    weights = evidence + math.log2(start / (1 - start))
+    fitted = refit_prior(weights, records, start)
+    probability = 1 / (1 + np.exp2(-(evidence + math.log2(fitted / (1 - fitted)))))
+    assert fitted == pytest.approx(probability.sum() / pairs, rel=1e-3)  # its own fixed point
+    assert 900 / pairs < fitted < 1200 / pairs
+    assert fitted == float(f"{fitted:.4g}")  # rounded: engines whose sums differ in the last bits agree
+    assert prior_shift(start, fitted) == pytest.approx(math.log2(fitted / (1 - fitted)) - math.log2(start / (1 - start)))
+    assert refit_prior(np.array([]), records, start) == start  # nothing scored: the prior stands

@@ -116,6 +116,13 @@ def test_explanation_lists_each_comparison(trained: Store, tmp_path: Path) -> No
                                                          "address"]
     assert why.contributions[0].level == "all forenames the same" and why.contributions[0].weight > 0
     assert abs(why.prior_weight + sum(c.weight for c in why.contributions) - why.match_weight) < 1e-6
+    stored = trained.fetchall("SELECT match_weight FROM person_match_pairs WHERE ref_l IN ('H1', 'X1') "
+                              "AND ref_r IN ('H1', 'X1')")
+    assert stored[0][0] == pytest.approx(why.match_weight, abs=1e-6)  # scored with the stored (refit) prior
+    sl, rl, sr, rr, weight = trained.fetchall(  # scored by the training run, then shifted to the refit prior
+        "SELECT source_id_l, ref_l, source_id_r, ref_r, match_weight FROM person_match_pairs "
+        "WHERE linked AND source_id_l NOT LIKE 'hand-%' ORDER BY match_weight LIMIT 1")[0]
+    assert explain(trained, RecordRef(sl, rl), RecordRef(sr, rr)).match_weight == pytest.approx(weight, abs=1e-6)
     twins = explain(trained, RecordRef("hand-custody", "H4"), RecordRef("hand-crime", "X4"))
     assert twins.contradiction == "forenames share nothing" and not twins.same_entity
     pairs = trained.fetchall("SELECT explanation FROM person_match_pairs WHERE linked LIMIT 5")

@@ -38,18 +38,25 @@ def _reused_sql(known_upto: int) -> str:
 
 
 def build_pairs(predictions: str | None, known_upto: int | None = None,
-                refuse: tuple[str, ...] = REFUSE_ALL) -> list[str]:
+                refuse: tuple[str, ...] = REFUSE_ALL, shift: float = 0.0, keep_floor: float = 0.0) -> list[str]:
     """SQL statements creating ``__rs_pairs`` from the Splink predictions table (its comparison vectors and
     match weights are read as they are: no pair is compared twice), plus with ``known_upto`` the reused pairs
     of the previous run (:func:`_reused_sql`). ``refuse``: the contradictions that refuse a link
-    (``ResolveConfig.refuse``)."""
+    (``ResolveConfig.refuse``). ``shift`` is added to every prediction's match weight (the prior re-estimated after
+    the predictions were made, :func:`toex.resolve.people.refit_prior`), and predictions it takes under
+    ``keep_floor`` are dropped."""
     parts = []
+    weight, probability, kept = "p.match_weight", "p.match_probability", ""
+    if shift:
+        weight = f"(p.match_weight + {shift!r})"
+        probability = f"1.0 / (1.0 + pow(2.0, -{weight}))"
+        kept = f" WHERE {probability} >= {keep_floor!r}"
     if predictions is not None:
         parts.append(f"""
-                SELECT p.unique_id_l AS uid_l, p.unique_id_r AS uid_r,
-                       p.match_weight, p.match_probability, {contradiction_from_gammas('p.', refuse)} AS contradiction,
+                SELECT p.unique_id_l AS uid_l, p.unique_id_r AS uid_r, {weight} AS match_weight,
+                       {probability} AS match_probability, {contradiction_from_gammas('p.', refuse)} AS contradiction,
                        {names_only_from_gammas('p.')} AS names_only, {_explanation_sql()} AS explanation
-                FROM {predictions} p""")
+                FROM {predictions} p{kept}""")
     if known_upto is not None:
         parts.append(_reused_sql(known_upto))
     if not parts:

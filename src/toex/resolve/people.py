@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.database_api import DatabaseAPI
 
@@ -138,6 +140,40 @@ def floor_unobserved(model: dict[str, Any], floor: float, u_unseen: float) -> di
             if level.get("u_probability") is None:
                 level["u_probability"] = m if unseen_in_matches else min(u_unseen, m)
     return model
+
+
+def _logit2(p: float) -> float:
+    return math.log2(p / (1 - p))
+
+
+def refit_prior(weights: np.ndarray, records: int, prior: float) -> float:
+    """The probability that two random records match, re-estimated from a trained model's own scores.
+
+    Training starts the prior from the pairs the deterministic rules find and an assumed recall
+    (``ResolveConfig.deterministic_recall``): a guess, half the true prior on FEBRL4. With m and u held, an
+    expectation-maximisation step sets the prior to the mean match probability over all ``records`` * (``records``
+    - 1) / 2 record pairs, the pairs not scored (not blocked, or under the keep floor) counting as 0; the step is
+    repeated to its fixed point. ``weights`` are the scored pairs' match weights at ``prior``. The result is kept
+    between one expected match and 0.5, and rounded to four significant figures, so that engines whose sums differ
+    in the last bits store and score alike."""
+    pairs = records * (records - 1) / 2
+    if pairs < 1 or weights.size == 0:
+        return prior
+    evidence = weights - _logit2(prior)
+    current = prior
+    for _ in range(100):
+        probability = 1.0 / (1.0 + np.exp2(-(evidence + _logit2(current))))
+        fitted = min(max(float(probability.sum()) / pairs, 1 / pairs), 0.5)
+        converged = abs(fitted - current) <= 1e-6 * current
+        current = fitted
+        if converged:
+            break
+    return float(f"{current:.4g}")
+
+
+def prior_shift(old: float, new: float) -> float:
+    """What a change of prior adds to every pair's match weight (log2 of the ratio of the prior odds)."""
+    return _logit2(new) - _logit2(old)
 
 
 def predict(backend: DatabaseAPI[Any], model: dict[str, Any], config: ResolveConfig,

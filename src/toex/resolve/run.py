@@ -63,15 +63,14 @@ def latest_model(store: Engine | Store) -> tuple[str, dict[str, Any]] | None:
     return (str(row[0]), model) if people.same_comparisons(model) else None
 
 
-def _model(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
-           n: int) -> tuple[str, dict[str, Any], bool]:
+def _model(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfig,
+           retrain: bool) -> tuple[str, dict[str, Any], bool]:
     found = None if retrain else latest_model(store)
     if found is not None:
         return found[0], found[1], False
     model = people.train(backend, config)
     model_id = "M-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    store.execute("INSERT INTO resolve_models VALUES (?, now(), ?, ?)", [model_id, n, people.model_json(model)])
-    return model_id, model, True
+    return model_id, model, True  # stored by _refit_prior, with the prior its predictions give
 
 
 def _person_clusters(store: Engine) -> None:
@@ -100,6 +99,17 @@ def _incremental(store: Engine, config: ResolveConfig, retrain: bool) -> bool:
     return same and bool(db.value(store, "SELECT count(*) > 0 FROM entity_records WHERE kind = 'person'"))
 
 
+def _refit_prior(store: Engine, predictions: str, model: dict[str, Any], model_id: str | None, records: int) -> float:
+    """Re-estimate the prior of a model trained this run from its own predictions (:func:`people.refit_prior`),
+    store the model with it, and return what it adds to every prediction's match weight."""
+    old = float(model["probability_two_random_records_match"])
+    weights = store.fetch_arrow(f"SELECT match_weight FROM {predictions}").column(0).to_numpy(zero_copy_only=False)
+    new = people.refit_prior(weights, records, old)
+    model["probability_two_random_records_match"] = new
+    store.execute("INSERT INTO resolve_models VALUES (?, now(), ?, ?)", [model_id, records, people.model_json(model)])
+    return people.prior_shift(old, new)
+
+
 def _score_people(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfig, retrain: bool,
                   summary: ResolveSummary, step: Progress, incremental: bool) -> None:
     step("person features")
@@ -114,18 +124,21 @@ def _score_people(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfi
         summary.records_new = int(db.value(store, f"SELECT count(*) FROM {features.FEATURES} WHERE unique_id > ?",
                                            [known_upto]))
     predictions: str | None = None
+    shift = 0.0
     if n >= 2 and not (reuse and summary.records_new == 0):
         features.build_match_table(store)
         step("person model" + (" (training)" if retrain or latest_model(store) is None else ""))
         with people.quiet_splink():
-            summary.model_id, model, summary.trained = _model(store, backend, config, retrain, n)
+            summary.model_id, model, summary.trained = _model(store, backend, config, retrain)
             step("scoring person pairs" + (f" ({summary.records_new:,} new records)" if reuse else ""))
             predictions = people.predict(backend, model, config, new_after=known_upto)
+        if summary.trained:
+            shift = _refit_prior(store, predictions, model, summary.model_id, n)
         summary.pairs_scored = int(db.value(store, f"SELECT count(*) FROM {predictions}"))
     elif reuse:
         found = latest_model(store)
         summary.model_id = None if found is None else found[0]
-    for sql in build_pairs(predictions, known_upto, config.refuse):
+    for sql in build_pairs(predictions, known_upto, config.refuse, shift, config.keep_floor):
         store.execute(sql)
     if reuse:
         summary.pairs_reused = int(db.value(store, f"SELECT count(*) FROM {PAIRS} WHERE match_weight IS NOT NULL")) \
