@@ -239,6 +239,7 @@ def test_an_allowed_contradiction_is_left_to_the_model_and_refused_again_by_defa
     allowed = resolve(trained, ResolveConfig(refuse=("pnc", "sex", "dob")))
     assert not allowed.incremental  # the last run refused every contradiction: its stored pairs say so
     assert explain(trained, *twins).contradiction is None
+    assert explain(trained, *twins).allowed == "forenames share nothing"
     stored = trained.fetchall("SELECT contradiction FROM person_match_pairs WHERE ref_l IN ('H4', 'X4') "
                               "AND ref_r IN ('H4', 'X4')")
     assert stored == [(None,)]
@@ -246,4 +247,5 @@ def test_an_allowed_contradiction_is_left_to_the_model_and_refused_again_by_defa
     again = resolve(trained, ResolveConfig())
     assert not again.incremental
     assert explain(trained, *twins).contradiction == "forenames share nothing"
+    assert explain(trained, *twins).allowed is None
     assert entity(trained, "hand-custody", "H4") != entity(trained, "hand-crime", "X4")

@@ -115,6 +115,9 @@ def explain_command(
     console.print(table)
     if result.contradiction:
         console.print(f"[red]Contradiction:[/red] {result.contradiction}: toex never links these two on its own.")
+    if result.allowed:
+        console.print(f"[yellow]Contradiction allowed by the last run (--allow):[/yellow] {result.allowed}: "
+                      "left to the weights above.")
     if result.decision:
         decision, actor, at, note = result.decision
         console.print(f"Analyst decision: [bold]{decision}[/bold] by {actor} at {at:%Y-%m-%d %H:%M}" + (f" ({note})" if note else ""))

@@ -55,6 +55,7 @@ class Explanation:
     match_probability: float
     contributions: list[Contribution] = field(default_factory=list)
     contradiction: str | None = None
+    allowed: str | None = None  # a contradiction the latest run did not refuse (``toex resolve --allow``)
     decision: tuple[str, str, Any, str | None] | None = None
     entity_left: str | None = None
     entity_right: str | None = None
@@ -90,23 +91,26 @@ def _refused(store: Store) -> tuple[str, ...]:
     return tuple(config.get("refuse", REFUSE_ALL))
 
 
-def _levels(store: Store, left: RecordRef, right: RecordRef) -> tuple[dict[str, tuple[str, str, str]], str | None]:
-    """Each comparison's level label and the two values compared, and the contradiction (of those the latest run
-    refused links for) if any."""
+def _levels(store: Store, left: RecordRef, right: RecordRef) -> tuple[dict[str, tuple[str, str, str]], str | None,
+                                                                       str | None]:
+    """Each comparison's level label and the two values compared; the contradiction (of those the latest run
+    refused links for) if any; and a contradiction the latest run allowed (left to the weights), if any."""
     shown = ", ".join(f"{expr} AS shown_{name}" for name, expr in _SHOWN.items())
     cols = ", ".join(f"{label_sql(c, gamma_sql(c))}, CAST(l.shown_{c.name} AS VARCHAR), CAST(r.shown_{c.name} AS VARCHAR)"
                      for c in all_comparisons())
     row = db.row(store, f"""
         WITH l AS (SELECT *, {shown} FROM {FEATURES} WHERE source_id = ? AND ref = ?),
              r AS (SELECT *, {shown} FROM {FEATURES} WHERE source_id = ? AND ref = ?)
-        SELECT {cols}, {contradiction_sql(refuse=_refused(store))} FROM l, r""",
+        SELECT {cols}, {contradiction_sql(refuse=_refused(store))}, {contradiction_sql()} FROM l, r""",
         [left.source_id, left.ref, right.source_id, right.ref])
     if row is None:
         raise ExplainError(f"{left} or {right}: no features; run 'toex resolve'")
     out: dict[str, tuple[str, str, str]] = {}
     for i, comp in enumerate(all_comparisons()):
         out[comp.name] = (str(row[3 * i]), str(row[3 * i + 1] or ""), str(row[3 * i + 2] or ""))
-    return out, None if row[-1] is None else str(row[-1])
+    refused, any_reason = row[-2], row[-1]
+    allowed = str(any_reason) if refused is None and any_reason is not None else None
+    return out, None if refused is None else str(refused), allowed
 
 
 def explain(store: Store, left: RecordRef, right: RecordRef) -> Explanation:
@@ -126,7 +130,7 @@ def explain(store: Store, left: RecordRef, right: RecordRef) -> Explanation:
             scored = linker.inference.score_pairs([rows[0]], [rows[1]]).as_record_list()[0]
     finally:
         people.drop_work_tables(backend)
-    levels, contradiction = _levels(store, left, right)
+    levels, contradiction, allowed = _levels(store, left, right)
     contributions = []
     for comp in all_comparisons():
         weight = float(scored.get(f"mw_{comp.name}") or 0.0) + float(scored.get(f"mw_tf_adj_{comp.name}") or 0.0)
@@ -140,6 +144,7 @@ def explain(store: Store, left: RecordRef, right: RecordRef) -> Explanation:
     return Explanation(
         left=left, right=right, prior_weight=math.log2(prior / (1 - prior)),
         match_weight=float(scored["match_weight"]), match_probability=float(scored["match_probability"]),
-        contributions=contributions, contradiction=contradiction, decision=decision_for(store, left, right),
+        contributions=contributions, contradiction=contradiction, allowed=allowed,
+        decision=decision_for(store, left, right),
         entity_left=ent.get(str(left)), entity_right=ent.get(str(right)), model_id=model_id,
     )
