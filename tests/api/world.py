@@ -123,8 +123,8 @@ INSERT INTO object_entities (entity_id, kind, value) VALUES ('T-000001', 'phone'
 INSERT INTO organisation_entities (entity_id, name, company_number) VALUES ('O-000001', 'Acme Nails Ltd', '01234567');
 
 INSERT INTO person_match_pairs VALUES
- ('suffolk-crime', 'P1', 'met-crime', 'K1', 9.5, 0.998, true, 'forenames=variant(+3.1); surname=jw>0.9(+4.0); dob=exact(+2.4)', NULL, NULL),
- ('suffolk-crime', 'P2', 'suffolk-intel', 'I1', 8.0, 0.99, true, 'forenames=exact(+4.0); surname=exact(+4.0)', NULL, NULL);
+ ('suffolk-crime', 'P1', 'met-crime', 'K1', 9.5, 0.998, true, 'forenames: name variant (nickname, transliteration, alias, middle name) (+3.10); surname: similar spelling (Jaro-Winkler >= 0.92) (+4.00); dob: the same (+2.40)', NULL, NULL),
+ ('suffolk-crime', 'P2', 'suffolk-intel', 'I1', 8.0, 0.99, true, 'forenames: all forenames the same (+4.00); surname: the same (+4.00)', NULL, NULL);
 
 INSERT INTO graph_nodes (node_id, kind, label) VALUES
  ('P-000001', 'person', 'Jonathan Smith'), ('P-000002', 'person', 'Kyle Jones'), ('P-000003', 'person', 'Oliver Metcalfe'),

@@ -13,6 +13,7 @@ from tests.resolve.conftest import person
 from toex.evaluate.metrics import resolution_scores
 from toex.ingest import ingest, plan
 from toex.resolve import ResolveConfig, decide, explain, resolve
+from toex.resolve.pairs import parse_explanation
 from toex.resolve.review import RecordRef
 from toex.resolve.run import latest_model
 from toex.store import Store
@@ -116,9 +117,14 @@ def test_explanation_lists_each_comparison(trained: Store, tmp_path: Path) -> No
                                                          "address"]
     assert why.contributions[0].level == "all forenames the same" and why.contributions[0].weight > 0
     assert abs(why.prior_weight + sum(c.weight for c in why.contributions) - why.match_weight) < 1e-6
-    stored = trained.fetchall("SELECT match_weight FROM person_match_pairs WHERE ref_l IN ('H1', 'X1') "
+    stored = trained.fetchall("SELECT match_weight, explanation FROM person_match_pairs WHERE ref_l IN ('H1', 'X1') "
                               "AND ref_r IN ('H1', 'X1')")
     assert stored[0][0] == pytest.approx(why.match_weight, abs=1e-6)  # scored with the stored (refit) prior
+    # the stored explanation (what the API and the web page show) reads back as explain's contributions
+    assert [(name, level) for name, level, _ in parse_explanation(stored[0][1])] == [
+        (c.comparison, c.level) for c in why.contributions]
+    assert [w for *_, w in parse_explanation(stored[0][1])] == pytest.approx([c.weight for c in why.contributions],
+                                                                            abs=0.006)
     sl, rl, sr, rr, weight = trained.fetchall(  # scored by the training run, then shifted to the refit prior
         "SELECT source_id_l, ref_l, source_id_r, ref_r, match_weight FROM person_match_pairs "
         "WHERE linked AND source_id_l NOT LIKE 'hand-%' ORDER BY match_weight LIMIT 1")[0]

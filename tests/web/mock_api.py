@@ -199,7 +199,7 @@ def build(truth: Path) -> FastAPI:
     async def explain(left: str, right: str, authorization: str | None = Header(None)) -> dict[str, Any]:
         user_of(authorization)
         return {"left": left, "right": right, "match_weight": 14.2, "match_probability": 0.9999,
-                "comparisons": [{"comparison": "surname", "level": "exact", "contribution": 6.1}, {"comparison": "dob", "level": "exact", "contribution": 7.9}]}
+                "comparisons": [{"comparison": "surname", "level": "the same", "weight": 6.1}, {"comparison": "dob", "level": "the same", "weight": 7.9}]}
 
     @app.get("/api/v1/graph/neighbourhood/{eid}")
     async def neighbourhood(eid: str, authorization: str | None = Header(None)) -> dict[str, Any]:

@@ -739,6 +739,9 @@ def _places(store: Store, user: User, ids: list[str], events: list[Row], names: 
 
 # -- explain ----------------------------------------------------------------
 def explain(store: Store, user: User, left: tuple[str, str], right: tuple[str, str]) -> Row | None:
+    # the format resolve writes; imported here, as resolve loads Splink
+    from toex.resolve.pairs import parse_explanation
+
     ok = visible_refs(store, user, [left, right])
     if left not in ok or right not in ok or not table_ready(store, "person_match_pairs"):
         return None
@@ -756,18 +759,8 @@ def explain(store: Store, user: User, left: tuple[str, str], right: tuple[str, s
         return {**base, "scored": False, "match_weight": None, "match_probability": None, "linked": base["same_entity"],
                 "comparisons": [], "explanation": "this pair was not scored (below the review floor or not a candidate)"}
     row = rows[0]
-    comparisons = []
-    for part in str(row.get("explanation") or "").split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        name, _, rest = part.partition("=")
-        level, _, weight = rest.partition("(")
-        try:
-            w: float | None = float(weight.rstrip(")"))
-        except ValueError:
-            w = None
-        comparisons.append({"comparison": name, "level": level, "weight": w})
+    comparisons = [{"comparison": name, "level": level, "weight": weight}
+                   for name, level, weight in parse_explanation(row.get("explanation"))]
     return {**base, "scored": True, "match_weight": row.get("match_weight"), "match_probability": row.get("match_probability"),
             "linked": row.get("linked"), "contradiction": row.get("contradiction"), "cut": row.get("cut"),
             "comparisons": comparisons, "explanation": row.get("explanation")}

@@ -15,6 +15,22 @@ from toex.resolve.comparisons import (
 from toex.resolve.features import FEATURES
 
 
+def parse_explanation(text: str | None) -> list[tuple[str, str, float | None]]:
+    """A stored explanation (:func:`_explanation_sql`: ``name: level (+w.ww); ...``) as (comparison, level, weight)
+    rows. A level's label may hold parentheses of its own ('name variant (nickname, ...)'): the weight is the last."""
+    rows: list[tuple[str, str, float | None]] = []
+    for part in (text or "").split("; "):
+        name, sep, rest = part.strip().partition(": ")
+        if not sep:
+            continue
+        level, _, weight = rest.rpartition(" (")
+        try:
+            rows.append((name, level, float(weight.rstrip(")"))))
+        except ValueError:
+            rows.append((name, rest, None))
+    return rows
+
+
 def _explanation_sql() -> str:
     parts = []
     for comp in all_comparisons():
