@@ -175,7 +175,7 @@ def test_explain_shows_the_street_addresses_and_event_places_compared(events: St
     from toex.resolve.explain import _levels
     from toex.resolve.review import RecordRef
 
-    levels, _ = _levels(events, RecordRef("suffolk-crime", "sus"), RecordRef("suffolk-intel", "home"))
+    levels, *_ = _levels(events, RecordRef("suffolk-crime", "sus"), RecordRef("suffolk-intel", "home"))
     label, left, right = levels["address"]
     assert label == "the home of one is where an event of the other happened"
     assert "(events at:" in left and "14|high|ipswich" in left  # the suspect's event place, as keyed
