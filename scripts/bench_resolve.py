@@ -289,9 +289,10 @@ def febrl_toex(work: Path, allow: tuple[str, ...] = ()) -> dict[str, Any]:
     """toex with its defaults, or (``allow``) not refusing those contradictions (``toex resolve --allow``)."""
     from toex.ingest import ingest, plan
     from toex.resolve import ResolveConfig, resolve
+    from toex.resolve.comparisons import REFUSE_ALL
     from toex.store import open_store
 
-    config = ResolveConfig(refuse=tuple(name for name in ResolveConfig().refuse if name not in allow))
+    config = ResolveConfig(refuse=tuple(name for name in REFUSE_ALL if name not in allow))
     path = work / ("febrl_toex.duckdb" if not allow else "febrl_toex_allow.duckdb")
     path.unlink(missing_ok=True)
     with open_store(path, migrate_to=None) as store:

@@ -19,6 +19,7 @@ from toex.cli.common import (
 )
 from toex.errors import ToexError
 from toex.resolve import ResolveConfig, ResolveSummary, decide, explain, queue, resolve
+from toex.resolve.comparisons import REFUSE_ALL
 from toex.resolve.review import RecordRef
 
 review_app = typer.Typer(help="The review queue of uncertain person pairs, and analysts' decisions.", no_args_is_help=True)
@@ -38,12 +39,11 @@ def resolve_command(
     """Link every person, location, object and organisation record into entities."""
     options: dict[str, Any] = {} if threshold is None else {"threshold": threshold}
     if allow:
-        known = ResolveConfig().refuse
-        unknown = sorted(set(allow) - set(known))
+        unknown = sorted(set(allow) - set(REFUSE_ALL))
         if unknown:
-            raise typer.BadParameter(f"{', '.join(unknown)}: not a contradiction (one of {', '.join(known)})",
+            raise typer.BadParameter(f"{', '.join(unknown)}: not a contradiction (one of {', '.join(REFUSE_ALL)})",
                                      param_hint="--allow")
-        options["refuse"] = tuple(name for name in known if name not in allow)
+        options["refuse"] = tuple(name for name in REFUSE_ALL if name not in allow)
     config = ResolveConfig(**options)
     with opened_engine(store, engine) as handle:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -73,9 +73,8 @@ def _print_summary(summary: ResolveSummary, config: ResolveConfig) -> None:
     model = f"model {summary.model_id} ({'trained now' if summary.trained else 'stored, not retrained'})"
     console.print(f"People: {summary.pairs_scored:,} pairs scored; {summary.pairs_above:,} at or above the threshold "
                   f"{config.threshold}; {summary.pairs_near:,} near it ({config.review_floor} to {config.threshold}); {model}.")
-    allowed = [name for name in ResolveConfig().refuse if name not in config.refuse]
-    if allowed:
-        console.print(f"[yellow]Contradictions not refused this run: {', '.join(allowed)}.[/yellow]")
+    if config.allowed:
+        console.print(f"[yellow]Contradictions not refused this run: {', '.join(config.allowed)}.[/yellow]")
     console.print(f"Safeguards: {_count(summary.contradictions, 'above-threshold pair')} refused for contradictions, "
                   f"{_count(summary.pairs_cut, 'weak bridge or conflicting merge', 'weak bridges or conflicting merges')} "
                   f"cut, {_count(summary.decisions_applied, 'analyst decision')} applied, "

@@ -7,10 +7,9 @@ measurements); a force can pass its own through the CLI options.
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from toex.resolve.comparisons import REFUSE_ALL
 from toex.resolve.features import BLOCK_CAP, block_join
 
 #: Refinements of a name + birth year block that is too big: more of the date of birth (a month-only date of birth
@@ -108,13 +107,26 @@ class ResolveConfig(BaseModel):
     names_alone: bool = Field(
         False, description="Link pairs that agree on names alone (no date of birth on one side, no shared PNC id, "
         "phone or address). Off: people named alike are common, so such pairs go to review instead.")
-    refuse: tuple[Literal["pnc", "sex", "dob", "forenames"], ...] = Field(
-        ("pnc", "sex", "dob", "forenames"),
+    refuse: tuple[str, ...] = Field(
+        REFUSE_ALL,
         description="Contradictions that refuse a link whatever the rest of the evidence: different PNC ids, different "
         "sex, dates of birth two or more years apart, forenames that share nothing (docs/resolution.md, 'Clustering "
         "safeguards'). Leaving one out lets the model's weights decide such pairs (they still count against a "
         "match); on police data twins and people holding others' documents look exactly like those pairs.")
     big_cluster: int = Field(12, ge=2, description="Person entities with more records than this are flagged for review.")
+
+    @field_validator("refuse")
+    @classmethod
+    def _known_contradictions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(REFUSE_ALL))
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a contradiction (one of {', '.join(REFUSE_ALL)})")
+        return value
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The contradictions this run leaves to the model's weights (``toex resolve --allow``)."""
+        return tuple(name for name in REFUSE_ALL if name not in self.refuse)
     blocking_rules: tuple[str, ...] = DEFAULT_BLOCKING
     deterministic_rules: tuple[str, ...] = DETERMINISTIC_RULES
     deterministic_recall: float = Field(0.8, gt=0, le=1, description="Assumed recall of the deterministic rules (for the prior).")

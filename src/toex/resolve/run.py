@@ -70,7 +70,7 @@ def _model(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfig,
         return found[0], found[1], False
     model = people.train(backend, config)
     model_id = "M-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    return model_id, model, True  # stored by _refit_prior, with the prior its predictions give
+    return model_id, model, True  # stored by _refit_prior_and_store, with the prior its predictions give
 
 
 def _person_clusters(store: Engine) -> None:
@@ -99,7 +99,7 @@ def _incremental(store: Engine, config: ResolveConfig, retrain: bool) -> bool:
     return same and bool(db.value(store, "SELECT count(*) > 0 FROM entity_records WHERE kind = 'person'"))
 
 
-def _refit_prior(store: Engine, predictions: str, model: dict[str, Any], model_id: str | None, records: int) -> float:
+def _refit_prior_and_store(store: Engine, predictions: str, model: dict[str, Any], model_id: str | None, records: int) -> float:
     """Re-estimate the prior of a model trained this run from its own predictions (:func:`people.refit_prior`),
     store the model with it, and return what it adds to every prediction's match weight."""
     old = float(model["probability_two_random_records_match"])
@@ -133,7 +133,7 @@ def _score_people(store: Engine, backend: DatabaseAPI[Any], config: ResolveConfi
             step("scoring person pairs" + (f" ({summary.records_new:,} new records)" if reuse else ""))
             predictions = people.predict(backend, model, config, new_after=known_upto)
         if summary.trained:
-            shift = _refit_prior(store, predictions, model, summary.model_id, n)
+            shift = _refit_prior_and_store(store, predictions, model, summary.model_id, n)
         summary.pairs_scored = int(db.value(store, f"SELECT count(*) FROM {predictions}"))
     elif reuse:
         found = latest_model(store)
